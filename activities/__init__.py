@@ -1,0 +1,1 @@
+"""Activities: every side effect of a workflow (event store, notifications, escalations)."""

@@ -1,0 +1,1 @@
+"""caseflow application wiring: configuration, logging, the embedded stack and the CLI."""

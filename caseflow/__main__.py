@@ -1,0 +1,78 @@
+"""The caseflow command line."""
+
+from __future__ import annotations
+
+import asyncio
+
+import structlog
+import typer
+
+from caseflow.config import Settings
+from caseflow.logs import configure_logging
+
+app = typer.Typer(help="caseflow: durable complaint cases and client relationships.",
+                  no_args_is_help=True)
+log = structlog.get_logger("caseflow")
+
+
+@app.callback()
+def _root() -> None:
+    """caseflow commands."""
+
+
+async def _up(settings: Settings, exit_after_start: bool) -> None:
+    from caseflow.stack import running_stack
+    from eventstore import PostgresEventStore
+    from worker import build_worker
+
+    async with running_stack(settings) as stack:
+        async with stack.pool.acquire() as conn:
+            events, streams = await conn.fetchrow(
+                "SELECT count(*), count(DISTINCT stream_id) FROM events"
+            )
+        store = PostgresEventStore(stack.pool)
+        worker = build_worker(stack.client, store, task_queue=settings.task_queue)
+        typer.echo(
+            "caseflow is up\n"
+            f"  data folder   {stack.data_dir} ({'reused' if stack.reused_data_dir else 'new'})\n"
+            f"  event store   {events} events in {streams} streams\n"
+            f"  PostgreSQL    {'embedded, ' if settings.embedded_postgres else ''}"
+            f"{_redacted(stack.database_url)}\n"
+            f"  Temporal      {stack.temporal_address} namespace {settings.temporal_namespace}\n"
+            f"  Temporal UI   {stack.temporal_ui or '(external cluster)'}\n"
+            f"  worker        task queue {settings.task_queue!r}"
+        )
+        if exit_after_start:
+            typer.echo("exiting after start (--exit-after-start)")
+            return
+        typer.echo("press Ctrl-C to stop")
+        await worker.run()
+
+
+def _redacted(dsn: str) -> str:
+    from eventstore.postgres import redact_dsn
+
+    return redact_dsn(dsn)
+
+
+@app.command()
+def up(
+    exit_after_start: bool = typer.Option(
+        False, "--exit-after-start", help="Start everything, print where it is, then stop."
+    ),
+) -> None:
+    """Start Temporal, PostgreSQL and a worker (embedded unless TEMPORAL_ADDRESS/DATABASE_URL)."""
+    settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)
+    try:
+        asyncio.run(_up(settings, exit_after_start))
+    except KeyboardInterrupt:
+        typer.echo("stopped")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""All runtime configuration in one place. Unset server addresses mean "start the embedded one"."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CASEFLOW_", extra="ignore", frozen=True)
+
+    temporal_address: str | None = Field(
+        default=None, validation_alias=AliasChoices("TEMPORAL_ADDRESS", "CASEFLOW_TEMPORAL_ADDRESS")
+    )
+    temporal_namespace: str = Field(
+        default="default",
+        validation_alias=AliasChoices("TEMPORAL_NAMESPACE", "CASEFLOW_TEMPORAL_NAMESPACE"),
+    )
+    temporal_tls_cert: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("TEMPORAL_TLS_CERT", "CASEFLOW_TEMPORAL_TLS_CERT"),
+    )
+    temporal_tls_key: Path | None = Field(
+        default=None, validation_alias=AliasChoices("TEMPORAL_TLS_KEY", "CASEFLOW_TEMPORAL_TLS_KEY")
+    )
+    temporal_tls_ca: Path | None = Field(
+        default=None, validation_alias=AliasChoices("TEMPORAL_TLS_CA", "CASEFLOW_TEMPORAL_TLS_CA")
+    )
+    database_url: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "CASEFLOW_DATABASE_URL")
+    )
+    data_dir: Path = Path(".caseflow-data")
+    time_zone: str = "Asia/Shanghai"
+    task_queue: str = "caseflow"
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+    log_format: Literal["auto", "json", "console"] = "auto"
+    log_level: str = "INFO"
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @property
+    def embedded_temporal(self) -> bool:
+        return self.temporal_address is None
+
+    @property
+    def embedded_postgres(self) -> bool:
+        return self.database_url is None

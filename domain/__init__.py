@@ -1,0 +1,1 @@
+"""domain: the pure business rules (Deciders, SLA, calendar). Imports only stdlib and pydantic."""

@@ -1,0 +1,56 @@
+"""Session-wide real components: an embedded PostgreSQL and Temporal's time-skipping test server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from caseflow.binaries import temporal_test_server
+from caseflow.logs import configure_logging
+from caseflow.stack import start_embedded_postgres
+from eventstore import PostgresEventStore, connect_pool
+
+configure_logging("console", "WARNING")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """DATABASE_URL when set (an external server), else a fresh embedded PostgreSQL 18."""
+    external = os.environ.get("DATABASE_URL")
+    if external:
+        return external
+    return start_embedded_postgres(Path(tmp_path_factory.mktemp("pg")) / "data")
+
+
+@pytest.fixture(scope="session")
+async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await connect_pool(database_url)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture(scope="session")
+def store(pool: asyncpg.Pool) -> PostgresEventStore:
+    return PostgresEventStore(pool)
+
+
+@pytest.fixture(scope="session")
+async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=temporal_test_server(),
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+def task_queue() -> str:
+    return f"tq-{uuid.uuid4()}"

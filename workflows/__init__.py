@@ -1,0 +1,1 @@
+"""Temporal workflows: deterministic, they decide with domain/ and act through activities/."""
