@@ -1,8 +1,13 @@
-"""The hash chain: SHA-256 over a canonical JSON form of each event and its predecessor's hash.
+"""The hash chain, built so that a regulator can re-implement it in a few lines:
 
-Canonical form (kept simple so a regulator can re-implement it in a few lines): a JSON object
-with the keys below, sorted, no whitespace (separators "," and ":"), UTF-8, non-ASCII kept as is;
-UUIDs as lowercase hyphenated strings; timestamps in UTC, ISO-8601 with microseconds, "+00:00".
+    content_digest = SHA-256(canonical JSON of the event)            (hex)
+    hash           = SHA-256(prev_hash + content_digest)             (hex, over the 128 ASCII chars)
+    prev_hash of version 1 = "0" * 64
+
+Canonical JSON: an object with the keys of `canonical_bytes`, sorted, no whitespace (separators
+"," and ":"), UTF-8 with non-ASCII kept as is; UUIDs lowercase hyphenated; timestamps in UTC as
+ISO-8601 with microseconds and "+00:00". The link step is simple enough for PostgreSQL to do it
+inside the append, which keeps an append to one round trip.
 """
 
 from __future__ import annotations
@@ -20,6 +25,11 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)
+
+
 def canonical_bytes(
     *,
     stream_id: str,
@@ -27,28 +37,26 @@ def canonical_bytes(
     event_id: UUID,
     type: str,
     schema_version: int,
-    data: dict[str, Any],
+    data_json: str,
     occurred_at: datetime,
     recorded_at: datetime,
     actor: str,
-    prev_hash: str,
 ) -> bytes:
-    document = {
-        "stream_id": stream_id,
-        "version": version,
-        "event_id": str(event_id),
-        "type": type,
-        "schema_version": schema_version,
-        "data": data,
-        "occurred_at": iso_utc(occurred_at),
-        "recorded_at": iso_utc(recorded_at),
-        "actor": actor,
-        "prev_hash": prev_hash,
-    }
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    """The canonical document. `data_json` is canonical_json(data), made once per event and also
+    sent to PostgreSQL; keys are written in sorted order, so this is canonical_json(document)."""
+    text = (
+        f'{{"actor":{canonical_json(actor)},"data":{data_json},'
+        f'"event_id":"{event_id}","occurred_at":"{iso_utc(occurred_at)}",'
+        f'"recorded_at":"{iso_utc(recorded_at)}","schema_version":{int(schema_version)},'
+        f'"stream_id":{canonical_json(stream_id)},"type":{canonical_json(type)},'
+        f'"version":{int(version)}}}'
+    )
     return text.encode("utf-8")
 
 
-def event_hash(**fields: Any) -> str:
+def content_digest(**fields: Any) -> str:
     return hashlib.sha256(canonical_bytes(**fields)).hexdigest()
+
+
+def link_hash(prev_hash: str, digest: str) -> str:
+    return hashlib.sha256((prev_hash + digest).encode("ascii")).hexdigest()

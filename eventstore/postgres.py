@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
 from pydantic import BaseModel, ValidationError
 
-from eventstore.chain import GENESIS_HASH, event_hash
+from eventstore.chain import GENESIS_HASH, canonical_json, content_digest, link_hash
 from eventstore.errors import (
     ConcurrencyError,
     DatabaseUnavailableError,
@@ -22,9 +21,7 @@ from eventstore.errors import (
 from eventstore.migrate import migrate
 from eventstore.records import BrokenLink, NewEvent, RecordedEvent, VerifyReport
 
-# Held to commit by every append so that global positions become visible in order: a reader that
-# saw position N never later sees a new event below N (projections and auditors rely on this).
-_APPEND_LOCK = 7_403_118
+_APPEND_SQL = "SELECT * FROM caseflow_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
 
 Projector = Callable[[asyncpg.Connection, Sequence[RecordedEvent]], Awaitable[None]]
 """Runs inside the append transaction: read models change if and only if the events are stored."""
@@ -36,7 +33,8 @@ _COLUMNS = (
 
 
 def _record(row: asyncpg.Record) -> RecordedEvent:
-    return RecordedEvent.model_validate(dict(row))
+    # Rows come from our own table with its constraints: no need to validate them again.
+    return RecordedEvent.model_construct(**dict(row))
 
 
 def redact_dsn(dsn: str) -> str:
@@ -51,11 +49,17 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("jsonb", encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Skip asyncpg's reset query on release (a round trip per use): the store leaves no session
+    state behind (no LISTEN, no session locks or settings; its advisory lock is per transaction)."""
+
+
 async def connect_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
     """Open a pool and bring the schema up to date, or raise DatabaseUnavailableError."""
     try:
         pool = await asyncpg.create_pool(
-            dsn, min_size=min_size, max_size=max_size, init=_init_connection, timeout=10
+            dsn, min_size=min_size, max_size=max_size, init=_init_connection,
+            reset=_keep_session, timeout=10,
         )
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
         raise DatabaseUnavailableError(
@@ -64,6 +68,26 @@ async def connect_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> as
     async with pool.acquire() as conn:
         await migrate(conn)
     return pool
+
+
+def _as_recorded(
+    stream_id: str,
+    events: Sequence[NewEvent],
+    recorded_at: datetime,
+    rows: Sequence[asyncpg.Record],
+) -> list[RecordedEvent]:
+    """What was just written: our inputs and what the database added (version, position, hash)."""
+    by_id = {r["event_id"]: r for r in rows}
+    return [
+        RecordedEvent.model_construct(
+            stream_id=stream_id, version=by_id[e.event_id]["version"],
+            global_position=by_id[e.event_id]["global_position"], event_id=e.event_id,
+            type=e.type, schema_version=e.schema_version, data=e.data,
+            occurred_at=e.occurred_at, recorded_at=recorded_at, actor=e.actor,
+            prev_hash=by_id[e.event_id]["prev_hash"], hash=by_id[e.event_id]["hash"],
+        )
+        for e in events
+    ]
 
 
 class PostgresEventStore:
@@ -134,59 +158,49 @@ class PostgresEventStore:
         events: Sequence[NewEvent],
         projector: Projector | None,
     ) -> list[RecordedEvent]:
-        ids = [e.event_id for e in events]
-        async with self._pool.acquire() as conn, conn.transaction():
-            existing = await conn.fetch(
-                f"SELECT {_COLUMNS} FROM events WHERE event_id = ANY($1::uuid[]) ORDER BY version",
-                ids,
+        recorded_at = datetime.now(UTC)
+        data_json = [canonical_json(e.data) for e in events]
+        digests = [
+            content_digest(
+                stream_id=stream_id, version=expected_version + offset, event_id=e.event_id,
+                type=e.type, schema_version=e.schema_version, data_json=data,
+                occurred_at=e.occurred_at, recorded_at=recorded_at, actor=e.actor,
             )
-            if existing:
-                return self._same_append_or_raise(stream_id, events, existing)
-            head = await conn.fetchrow(
-                "SELECT version, hash FROM events WHERE stream_id = $1 "
-                "ORDER BY version DESC LIMIT 1",
-                stream_id,
-            )
-            current, prev_hash = (head["version"], head["hash"]) if head else (0, GENESIS_HASH)
-            if current != expected_version:
-                raise ConcurrencyError(stream_id, expected_version, current)
-            recorded_at = datetime.now(UTC)
-            rows: list[tuple[Any, ...]] = []
-            for offset, event in enumerate(events, start=1):
-                version = expected_version + offset
-                digest = event_hash(
-                    stream_id=stream_id, version=version, event_id=event.event_id,
-                    type=event.type, schema_version=event.schema_version, data=event.data,
-                    occurred_at=event.occurred_at, recorded_at=recorded_at, actor=event.actor,
-                    prev_hash=prev_hash,
+            for offset, (e, data) in enumerate(zip(events, data_json, strict=True), start=1)
+        ]
+        args = (
+            stream_id, expected_version, [e.event_id for e in events], [e.type for e in events],
+            [e.schema_version for e in events], data_json, [e.occurred_at for e in events],
+            recorded_at, [e.actor for e in events], digests,
+        )
+        async with self._pool.acquire() as conn:
+            try:
+                if projector is None:  # a single statement is its own transaction
+                    rows = await conn.fetch(_APPEND_SQL, *args)
+                else:
+                    async with conn.transaction():
+                        rows = await conn.fetch(_APPEND_SQL, *args)
+                        if rows and not rows[0]["existed"]:
+                            recorded = _as_recorded(stream_id, events, recorded_at, rows)
+                            await projector(conn, recorded)
+            except asyncpg.PostgresError as exc:
+                if exc.sqlstate == "CF409":
+                    actual = int(getattr(exc, "detail", None) or -1)
+                    raise ConcurrencyError(stream_id, expected_version, actual) from exc
+                raise
+            if rows and rows[0]["existed"]:
+                stored = await conn.fetch(
+                    f"SELECT {_COLUMNS} FROM events WHERE event_id = ANY($1::uuid[])",
+                    [r["event_id"] for r in rows],
                 )
-                rows.append((stream_id, version, event.event_id, event.type,
-                             event.schema_version, json.dumps(event.data), event.occurred_at,
-                             recorded_at, event.actor, prev_hash, digest))
-                prev_hash = digest
-            await conn.execute("SELECT pg_advisory_xact_lock($1)", _APPEND_LOCK)
-            stored = await conn.fetch(
-                f"""
-                INSERT INTO events (stream_id, version, event_id, type, schema_version, data,
-                                    occurred_at, recorded_at, actor, prev_hash, hash)
-                SELECT s, v, i, t, sv, d::jsonb, o, r, a, p, h
-                FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::int[], $6::text[],
-                            $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[],
-                            $11::text[]) AS u(s, v, i, t, sv, d, o, r, a, p, h)
-                RETURNING {_COLUMNS}
-                """,
-                *(list(column) for column in zip(*rows, strict=True)),
-            )
-            recorded = sorted((_record(r) for r in stored), key=lambda e: e.version)
-            if projector is not None:
-                await projector(conn, recorded)
-            return recorded
+                return self._same_append_or_raise(stream_id, events, [_record(r) for r in stored])
+        return _as_recorded(stream_id, events, recorded_at, rows)
 
     @staticmethod
     def _same_append_or_raise(
-        stream_id: str, events: Sequence[NewEvent], existing: Sequence[asyncpg.Record]
+        stream_id: str, events: Sequence[NewEvent], existing: Sequence[RecordedEvent]
     ) -> list[RecordedEvent]:
-        stored = {r["event_id"]: _record(r) for r in existing}
+        stored = {r.event_id: r for r in existing}
         if len(stored) != len(events):
             raise IdempotencyConflictError(
                 f"{len(stored)} of the {len(events)} event ids are already stored: "
@@ -282,12 +296,12 @@ def _link_problem(event: RecordedEvent, expected_version: int, prev_hash: str) -
         return f"version {expected_version} is missing (found {event.version})"
     if event.prev_hash != prev_hash:
         return "prev_hash does not match the hash of the previous event"
-    recomputed = event_hash(
+    digest = content_digest(
         stream_id=event.stream_id, version=event.version, event_id=event.event_id,
-        type=event.type, schema_version=event.schema_version, data=event.data,
-        occurred_at=event.occurred_at, recorded_at=event.recorded_at, actor=event.actor,
-        prev_hash=event.prev_hash,
+        type=event.type, schema_version=event.schema_version,
+        data_json=canonical_json(event.data), occurred_at=event.occurred_at,
+        recorded_at=event.recorded_at, actor=event.actor,
     )
-    if recomputed != event.hash:
+    if link_hash(event.prev_hash, digest) != event.hash:
         return "content does not match its hash (the row was altered)"
     return None

@@ -207,3 +207,24 @@ async def test_migrations_are_idempotent(pool: asyncpg.Pool) -> None:
         assert await migrate(conn) == []
         names = [r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")]
     assert "0001_events.sql" in names
+
+
+def test_canonical_form_is_plain_sorted_json() -> None:
+    """The fast canonical writer must equal the documented rule: json.dumps, sorted, compact."""
+    import hashlib
+    import json
+
+    from eventstore.chain import canonical_bytes, canonical_json, content_digest, link_hash
+
+    event = new_event(7, text="投诉 \"quoted\"", nested={"b": [1, "二"], "a": None})
+    fields = dict(stream_id="complaint-Ä1", version=3, event_id=event.event_id, type=event.type,
+                  schema_version=2, occurred_at=event.occurred_at, recorded_at=T0, actor="张三")
+    document = {**fields, "data": event.data, "event_id": str(event.event_id),
+                "occurred_at": "2026-09-30T02:07:00.000000+00:00",
+                "recorded_at": "2026-09-30T02:00:00.000000+00:00"}
+    expected = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    made = canonical_bytes(**fields, data_json=canonical_json(event.data))
+    assert made == expected.encode("utf-8")
+    digest = content_digest(**fields, data_json=canonical_json(event.data))
+    assert link_hash("0" * 64, digest) == hashlib.sha256(
+        ("0" * 64 + hashlib.sha256(expected.encode()).hexdigest()).encode()).hexdigest()

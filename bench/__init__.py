@@ -1,0 +1,1 @@
+"""Benchmarks: each measures caseflow side by side with a baseline in the same run."""

@@ -1,0 +1,22 @@
+"""Run one benchmark by name, or all: python -m bench [name] [args...]"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHES = {"eventstore": "bench.eventstore_append"}
+
+
+def main() -> None:
+    names = sys.argv[1:2] or list(BENCHES)
+    rest = sys.argv[2:]
+    for name in names:
+        if name not in BENCHES:
+            raise SystemExit(f"unknown benchmark {name!r}; choose from {', '.join(BENCHES)}")
+        print(f"== {name}")
+        importlib.import_module(BENCHES[name]).main(rest)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,24 @@
+"""Shared bench plumbing: an embedded PostgreSQL in a throwaway folder, and a result table."""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+from pathlib import Path
+
+from caseflow.stack import start_embedded_postgres
+
+
+def throwaway_postgres() -> str:
+    return start_embedded_postgres(Path(tempfile.mkdtemp(prefix="caseflow-bench-")) / "pg")
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
