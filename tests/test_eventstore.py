@@ -218,8 +218,10 @@ def test_canonical_form_is_plain_sorted_json() -> None:
     from eventstore.chain import canonical_bytes, canonical_json, content_digest, link_hash
 
     event = new_event(7, text="投诉 \"quoted\"", nested={"b": [1, "二"], "a": None})
-    fields: dict[str, Any] = dict(stream_id="complaint-Ä1", version=3, event_id=event.event_id, type=event.type,
-                  schema_version=2, occurred_at=event.occurred_at, recorded_at=T0, actor="张三")
+    fields: dict[str, Any] = dict(
+        stream_id="complaint-Ä1", version=3, event_id=event.event_id, type=event.type,
+        schema_version=2, occurred_at=event.occurred_at, recorded_at=T0, actor="张三",
+    )
     document = {**fields, "data": event.data, "event_id": str(event.event_id),
                 "occurred_at": "2026-09-30T02:07:00.000000+00:00",
                 "recorded_at": "2026-09-30T02:00:00.000000+00:00"}
