@@ -1,0 +1,134 @@
+"""Commands: what an officer (or the case's own clock) asks of a complaint.
+
+Every command carries who asks (`actor`) and when (`at`): the domain never reads a clock.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.complaint.model import Channel, ClientTier, EscalationReason, ReplyMethod
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor: Name
+    at: AwareDatetime
+
+
+class RegisterComplaint(_Command):
+    kind: Literal["register"] = "register"
+    case_id: Name
+    client_id: Name
+    client_tier: ClientTier
+    relationship_manager: Name | None = None
+    channel: Channel
+    category: Name
+    description: Text
+    outlet: Name
+    received_at: AwareDatetime
+
+
+class ResolveOnSpot(_Command):
+    kind: Literal["resolve_on_spot"] = "resolve_on_spot"
+    resolution: Text
+
+
+class AssignHandler(_Command):
+    kind: Literal["assign"] = "assign"
+    handler: Name
+
+
+class RecordFindings(_Command):
+    kind: Literal["record_findings"] = "record_findings"
+    summary: Text
+    bank_at_fault: bool
+    corrective_action: Text | None = None
+    corrective_action_owner: Name | None = None
+
+
+class RequestExtension(_Command):
+    kind: Literal["request_extension"] = "request_extension"
+    reason: Text
+
+
+class DecideExtension(_Command):
+    kind: Literal["decide_extension"] = "decide_extension"
+    approve: bool
+    note: Text | None = None
+
+
+class Escalate(_Command):
+    kind: Literal["escalate"] = "escalate"
+    reason: EscalationReason
+    to: Name
+    details: Text
+
+
+class ReplyToClient(_Command):
+    kind: Literal["reply"] = "reply"
+    method: ReplyMethod
+    content: Text
+    client_consented_to_call: bool = False
+    urgent: bool = False
+    confirmed_by_outlet_head: Name | None = None
+    visiting_staff: tuple[Name, ...] = ()
+
+
+class RecordFeedback(_Command):
+    kind: Literal["record_feedback"] = "record_feedback"
+    satisfied: bool
+    opinion: Text
+    follow_up: Literal["reopen", "escalate"] | None = None
+    escalate_to: Name | None = None
+
+
+class Withdraw(_Command):
+    kind: Literal["withdraw"] = "withdraw"
+    reason: Text
+
+
+class AddNote(_Command):
+    kind: Literal["add_note"] = "add_note"
+    text: Text
+
+
+# Commands from the case's own clock (timers in the workflow), never from an officer.
+class RaiseWarning(_Command):
+    kind: Literal["raise_warning"] = "raise_warning"
+
+
+class RecordBreach(_Command):
+    kind: Literal["record_breach"] = "record_breach"
+
+
+class EscalateOverdue(_Command):
+    kind: Literal["escalate_overdue"] = "escalate_overdue"
+
+
+OfficerCommand = Annotated[
+    RegisterComplaint | ResolveOnSpot | AssignHandler | RecordFindings | RequestExtension
+    | DecideExtension | Escalate | ReplyToClient | RecordFeedback | Withdraw | AddNote,
+    Field(discriminator="kind"),
+]
+
+
+class AcknowledgeClient(_Command):
+    """Recorded once the client has been told the expected handling time."""
+
+    kind: Literal["acknowledge_client"] = "acknowledge_client"
+
+
+ClockCommand = RaiseWarning | RecordBreach | EscalateOverdue
+Command = Annotated[
+    RegisterComplaint | ResolveOnSpot | AssignHandler | RecordFindings | RequestExtension
+    | DecideExtension | Escalate | ReplyToClient | RecordFeedback | Withdraw | AddNote
+    | AcknowledgeClient | RaiseWarning | RecordBreach | EscalateOverdue,
+    Field(discriminator="kind"),
+]

@@ -1,0 +1,170 @@
+"""Events: what happened to a complaint. A discriminated union on `type`, each with its schema
+version; stored as JSON in the event store and folded by `evolve`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+
+from domain.complaint.model import (
+    Channel,
+    ClientTier,
+    CloseReason,
+    EscalationReason,
+    ReplyMethod,
+)
+from domain.sla import Deadline, Rung
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: Literal[1] = 1
+    actor: str
+    at: AwareDatetime
+
+
+class ComplaintRegistered(_Event):
+    type: Literal["complaint_registered"] = "complaint_registered"
+    case_id: str
+    client_id: str
+    client_tier: ClientTier
+    relationship_manager: str | None
+    channel: Channel
+    category: str
+    description: str
+    outlet: str
+    received_at: AwareDatetime
+
+
+class DeadlineSet(_Event):
+    type: Literal["deadline_set"] = "deadline_set"
+    deadline: Deadline
+    reason: Literal["registered", "extension_approved", "reopened"]
+
+
+class ClientAcknowledged(_Event):
+    type: Literal["client_acknowledged"] = "client_acknowledged"
+    expected_reply_by: AwareDatetime
+
+
+class ResolvedOnSpot(_Event):
+    type: Literal["resolved_on_spot"] = "resolved_on_spot"
+    resolution: str
+
+
+class HandlerAssigned(_Event):
+    type: Literal["handler_assigned"] = "handler_assigned"
+    handler: str
+    previous_handler: str | None
+
+
+class FindingsRecorded(_Event):
+    type: Literal["findings_recorded"] = "findings_recorded"
+    summary: str
+    bank_at_fault: bool
+    corrective_action: str | None
+    corrective_action_owner: str | None
+
+
+class ExtensionRequested(_Event):
+    type: Literal["extension_requested"] = "extension_requested"
+    reason: str
+
+
+class ExtensionApproved(_Event):
+    type: Literal["extension_approved"] = "extension_approved"
+    note: str | None
+
+
+class ExtensionRejected(_Event):
+    type: Literal["extension_rejected"] = "extension_rejected"
+    note: str | None
+
+
+class CaseEscalated(_Event):
+    type: Literal["case_escalated"] = "case_escalated"
+    reason: EscalationReason
+    to: str
+    details: str
+
+
+class ClientReplied(_Event):
+    type: Literal["client_replied"] = "client_replied"
+    method: ReplyMethod
+    content: str
+    client_consented_to_call: bool
+    urgent: bool
+    confirmed_by_outlet_head: str | None
+    visiting_staff: tuple[str, ...]
+    within_deadline: bool
+
+
+class FeedbackRecorded(_Event):
+    type: Literal["feedback_recorded"] = "feedback_recorded"
+    satisfied: bool
+    opinion: str
+
+
+class CaseReopened(_Event):
+    type: Literal["case_reopened"] = "case_reopened"
+    reason: str
+
+
+class ComplaintWithdrawn(_Event):
+    type: Literal["complaint_withdrawn"] = "complaint_withdrawn"
+    reason: str
+
+
+class CaseClosed(_Event):
+    type: Literal["case_closed"] = "case_closed"
+    reason: CloseReason
+
+
+class NoteAdded(_Event):
+    type: Literal["note_added"] = "note_added"
+    text: str
+
+
+class DeadlineWarningRaised(_Event):
+    type: Literal["deadline_warning_raised"] = "deadline_warning_raised"
+    due_at: AwareDatetime
+    alerted: tuple[str, ...]
+
+
+class DeadlineBreached(_Event):
+    type: Literal["deadline_breached"] = "deadline_breached"
+    due_at: AwareDatetime
+    alerted: tuple[str, ...]
+    escalated_to: Rung
+
+
+class OverdueEscalated(_Event):
+    type: Literal["overdue_escalated"] = "overdue_escalated"
+    due_at: AwareDatetime
+    level: int
+    escalated_to: Rung
+    alerted: tuple[str, ...]
+
+
+ComplaintEvent = Annotated[
+    ComplaintRegistered | DeadlineSet | ClientAcknowledged | ResolvedOnSpot | HandlerAssigned
+    | FindingsRecorded | ExtensionRequested | ExtensionApproved | ExtensionRejected
+    | CaseEscalated | ClientReplied | FeedbackRecorded | CaseReopened | ComplaintWithdrawn
+    | CaseClosed | NoteAdded | DeadlineWarningRaised | DeadlineBreached | OverdueEscalated,
+    Field(discriminator="type"),
+]
+
+EVENT_ADAPTER: TypeAdapter[ComplaintEvent] = TypeAdapter(ComplaintEvent)
+
+EVENT_TYPES: dict[tuple[str, int], type[BaseModel]] = {
+    (cls.model_fields["type"].default, 1): cls
+    for cls in (
+        ComplaintRegistered, DeadlineSet, ClientAcknowledged, ResolvedOnSpot, HandlerAssigned,
+        FindingsRecorded, ExtensionRequested, ExtensionApproved, ExtensionRejected, CaseEscalated,
+        ClientReplied, FeedbackRecorded, CaseReopened, ComplaintWithdrawn, CaseClosed, NoteAdded,
+        DeadlineWarningRaised, DeadlineBreached, OverdueEscalated,
+    )
+}
+"""(type, schema version) -> model: what the event store validates complaint events against."""

@@ -1,0 +1,66 @@
+"""Vocabulary shared by complaint commands, events and state."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    IN_PERSON = "in_person"
+    COMMENT_BOOK = "comment_book"
+    LETTER = "letter"
+    PHONE = "phone"
+    E_BANKING = "e_banking"
+    OTHER_ELECTRONIC = "other_electronic"
+
+
+class ClientTier(StrEnum):
+    CORE_PREMIUM = "core_premium"
+    ORDINARY_PREMIUM = "ordinary_premium"
+    POTENTIAL = "potential"
+    PREMIUM_TO_BE_WON = "premium_to_be_won"
+    ORDINARY = "ordinary"
+
+    @property
+    def is_premium(self) -> bool:
+        return self in (ClientTier.CORE_PREMIUM, ClientTier.ORDINARY_PREMIUM)
+
+
+class Status(StrEnum):
+    NEW = "new"
+    REGISTERED = "registered"
+    ASSIGNED = "assigned"
+    INVESTIGATED = "investigated"
+    REPLIED = "replied"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        return self not in (Status.NEW, Status.CLOSED)
+
+
+class ReplyMethod(StrEnum):
+    PHONE = "phone"
+    LETTER = "letter"
+    FAX = "fax"
+    HOME_VISIT = "home_visit"
+    IN_PERSON = "in_person"
+
+
+class EscalationReason(StrEnum):
+    BEYOND_AUTHORITY = "beyond_authority"
+    MEDIA_ATTENTION = "media_attention"
+    CLIENT_DISSATISFIED = "client_dissatisfied"
+
+
+class CloseReason(StrEnum):
+    RESOLVED_ON_SPOT = "resolved_on_spot"
+    CLIENT_SATISFIED = "client_satisfied"
+    WITHDRAWN = "withdrawn"
+
+
+class ExtensionStatus(StrEnum):
+    NONE = "none"
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"

@@ -1,0 +1,62 @@
+"""Builders shared by complaint tests: commands with sensible defaults and a given/when helper."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from caseflow.calendar_source import official_calendar
+from domain.complaint import ComplaintState, Rules, decide, fold, initial_state
+from domain.complaint import commands as c
+from domain.complaint.events import ComplaintEvent
+from domain.complaint.model import Channel, ClientTier
+from domain.sla import SlaPolicy
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+RULES = Rules(calendar=official_calendar(), policy=SlaPolicy())
+T0 = datetime(2026, 9, 30, 10, 0, tzinfo=SHANGHAI)  # Wednesday before National Day
+
+
+def register(**overrides: Any) -> c.RegisterComplaint:
+    fields: dict[str, Any] = dict(
+        actor="lobby-1", at=T0, case_id="C1", client_id="K1", client_tier=ClientTier.ORDINARY,
+        channel=Channel.IN_PERSON, category="fees", description="charged twice",
+        outlet="outlet-9", received_at=T0,
+    )
+    return c.RegisterComplaint(**{**fields, **overrides})
+
+
+def assign(handler: str = "officer-1", at: datetime = T0) -> c.AssignHandler:
+    return c.AssignHandler(actor="lobby-1", at=at, handler=handler)
+
+
+def findings(at_fault: bool = False, at: datetime = T0, **kw: Any) -> c.RecordFindings:
+    return c.RecordFindings(actor="officer-1", at=at, summary="looked into it",
+                            bank_at_fault=at_fault, **kw)
+
+
+def reply(at: datetime = T0 + timedelta(hours=2), **kw: Any) -> c.ReplyToClient:
+    fields: dict[str, Any] = dict(actor="officer-1", at=at, method="in_person",
+                                  content="refunded")
+    return c.ReplyToClient(**{**fields, **kw})
+
+
+def feedback(satisfied: bool, at: datetime = T0 + timedelta(hours=3), **kw: Any
+             ) -> c.RecordFeedback:
+    return c.RecordFeedback(actor="officer-1", at=at, satisfied=satisfied, opinion="ok", **kw)
+
+
+def given(*commands: Any) -> ComplaintState:
+    state = initial_state()
+    for command in commands:
+        state = fold(decide(state, command, RULES), state)
+    return state
+
+
+def when(state: ComplaintState, command: Any) -> list[ComplaintEvent]:
+    return decide(state, command, RULES)
+
+
+def types(events: list[ComplaintEvent]) -> list[str]:
+    return [e.type for e in events]
