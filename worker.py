@@ -14,11 +14,18 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.eventstore import EventStoreActivities
+from activities.notify import Notifier, NotifyActivities, OutboxNotifier
 from caseflow.config import Settings
 from caseflow.logs import configure_logging
+from domain.complaint import EVENT_TYPES as COMPLAINT_EVENT_TYPES
 from eventstore import PostgresEventStore
+from projections.complaints import project_complaint
+from workflows.complaint import ComplaintWorkflow
 
-WORKFLOWS: list[type[Any]] = []
+WORKFLOWS: list[type[Any]] = [ComplaintWorkflow]
+EVENT_SCHEMAS = {**COMPLAINT_EVENT_TYPES}
+"""Every event type the workers write, by (type, schema version): the store validates against it."""
+PROJECTORS = {"complaint": project_complaint}
 
 # domain/ is pure, so it is safe (and much faster) to share it with the sandbox instead of
 # re-importing it for every workflow run; pydantic likewise.
@@ -32,16 +39,21 @@ def build_worker(
     store: PostgresEventStore,
     *,
     task_queue: str,
+    notifier: Notifier | None = None,
     workflows: list[type[Any]] | None = None,
-    extra_activities: list[Any] | None = None,
+    max_cached_workflows: int = 1000,
 ) -> Worker:
-    store_activities = EventStoreActivities(store)
+    """`notifier` defaults to the outbox of the store's database. `max_cached_workflows=0` makes
+    every workflow task replay its history from scratch (no sticky cache)."""
+    store_activities = EventStoreActivities(store, projectors=PROJECTORS)
+    notify = NotifyActivities(notifier or OutboxNotifier(store.pool))
     return Worker(
         client,
         task_queue=task_queue,
         workflows=workflows if workflows is not None else WORKFLOWS,
-        activities=[store_activities.append_events, *(extra_activities or [])],
+        activities=[store_activities.append_events, notify.notify],
         workflow_runner=SANDBOX_RUNNER,
+        max_cached_workflows=max_cached_workflows,
     )
 
 
@@ -59,7 +71,8 @@ async def main() -> None:
     client = await connect_temporal(settings)
     pool = await connect_pool(settings.database_url.get_secret_value())
     try:
-        await build_worker(client, PostgresEventStore(pool), task_queue=settings.task_queue).run()
+        store = PostgresEventStore(pool, schemas=EVENT_SCHEMAS)
+        await build_worker(client, store, task_queue=settings.task_queue).run()
     finally:
         await pool.close()
 

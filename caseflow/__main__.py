@@ -23,14 +23,14 @@ def _root() -> None:
 async def _up(settings: Settings, exit_after_start: bool) -> None:
     from caseflow.stack import running_stack
     from eventstore import PostgresEventStore
-    from worker import build_worker
+    from worker import EVENT_SCHEMAS, build_worker
 
     async with running_stack(settings) as stack:
         async with stack.pool.acquire() as conn:
             events, streams = await conn.fetchrow(
                 "SELECT count(*), count(DISTINCT stream_id) FROM events"
             )
-        store = PostgresEventStore(stack.pool)
+        store = PostgresEventStore(stack.pool, schemas=EVENT_SCHEMAS)
         worker = build_worker(stack.client, store, task_queue=settings.task_queue)
         typer.echo(
             "caseflow is up\n"

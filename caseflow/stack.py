@@ -12,12 +12,13 @@ import asyncpg
 import structlog
 from temporalio.client import Client, TLSConfig
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from caseflow.binaries import temporal_cli
 from caseflow.config import Settings
 from eventstore import connect_pool
-from workflows.search_attributes import SEARCH_ATTRIBUTES
+from workflows.search_attributes import SEARCH_ATTRIBUTES, ensure_search_attributes
 
 log = structlog.get_logger(__name__)
 
@@ -97,4 +98,9 @@ async def running_stack(settings: Settings) -> AsyncIterator[Stack]:
         else:
             client = await connect_temporal(settings)
             address = settings.temporal_address
+            try:
+                await ensure_search_attributes(client)
+            except RPCError as exc:  # a cluster may not grant the operator API to workers
+                log.warning("could not register search attributes; ask the cluster admin",
+                            error=str(exc))
         yield Stack(settings, dsn, address, ui, client, pool, data_dir, reused)

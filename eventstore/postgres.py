@@ -101,6 +101,10 @@ class PostgresEventStore:
         self._pool = pool
         self._schemas = schemas
 
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self._pool
+
     # -- writing ---------------------------------------------------------------------------------
 
     def _validate(self, events: Sequence[NewEvent]) -> None:

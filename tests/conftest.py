@@ -16,6 +16,7 @@ from caseflow.binaries import temporal_test_server
 from caseflow.logs import configure_logging
 from caseflow.stack import start_embedded_postgres
 from eventstore import PostgresEventStore, connect_pool
+from workflows.search_attributes import ensure_search_attributes
 
 configure_logging("console", "WARNING")
 
@@ -47,6 +48,7 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
         data_converter=pydantic_data_converter,
         test_server_existing_path=temporal_test_server(),
     )
+    await ensure_search_attributes(env.client)
     yield env
     await env.shutdown()
 

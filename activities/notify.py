@@ -1,0 +1,55 @@
+"""Notifications through a port. The default adapter writes to the outbox table and the log;
+the bank plugs its SMS / e-mail gateway in behind the same `Notifier` protocol."""
+
+from __future__ import annotations
+
+from typing import Protocol
+from uuid import UUID
+
+import asyncpg
+import structlog
+from pydantic import BaseModel, ConfigDict
+from temporalio import activity
+
+from domain.notifications import Notification
+
+log = structlog.get_logger(__name__)
+
+
+class NotifyRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    notification_id: UUID
+    notification: Notification
+
+
+class Notifier(Protocol):
+    async def send(self, notification_id: UUID, notification: Notification) -> None: ...
+
+
+class OutboxNotifier:
+    """Stores each notification once (by id) in the outbox for a gateway to deliver."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def send(self, notification_id: UUID, notification: Notification) -> None:
+        async with self._pool.acquire() as conn:
+            await conn.execute(
+                "INSERT INTO outbox (notification_id, stream_id, kind, recipients, subject, body)"
+                " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (notification_id) DO NOTHING",
+                notification_id, notification.stream_id, notification.kind,
+                list(notification.recipients), notification.subject, notification.body,
+            )
+        # No message text or recipient names in the log: they may identify a client.
+        log.info("notification queued", kind=notification.kind, stream_id=notification.stream_id,
+                 recipients=len(notification.recipients), notification_id=str(notification_id))
+
+
+class NotifyActivities:
+    def __init__(self, notifier: Notifier) -> None:
+        self._notifier = notifier
+
+    @activity.defn(name="notify")
+    async def notify(self, request: NotifyRequest) -> None:
+        await self._notifier.send(request.notification_id, request.notification)

@@ -1,0 +1,16 @@
+"""A notification to people, by address. Addresses are names of users or role mailboxes
+("supervisor@outlet-9", "client:K1"); the bank's gateway adapter resolves them."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Notification(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    stream_id: str
+    recipients: tuple[str, ...]
+    subject: str
+    body: str

@@ -1,0 +1,218 @@
+"""ComplaintWorkflow: one per complaint (id `complaint-<case id>`), the single writer of its stream.
+
+Officer commands arrive as the `command` update. Its validator runs the domain's `decide` on the
+current state, so an illegal step is rejected before anything reaches history or the store. The
+handler decides again under the lock, appends the events through an activity, folds them in,
+sends the notifications they call for, and wakes the SLA clock, which re-arms its timer for the
+next alarm (warning, breach, each rung of the escalation ladder).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributeUpdate
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel, ConfigDict
+
+    from activities.eventstore import AppendRequest, AppendResult
+    from activities.notify import NotifyRequest
+    from domain.calendar import BusinessCalendar
+    from domain.complaint import (
+        SLA_CLOCK,
+        ComplaintEvent,
+        ComplaintState,
+        Rules,
+        decide,
+        evolve,
+        fold,
+        initial_state,
+        next_alarm,
+    )
+    from domain.complaint.commands import (
+        AcknowledgeClient,
+        Command,
+        OfficerCommand,
+        RegisterComplaint,
+    )
+    from domain.complaint.model import Status
+    from domain.complaint.notifications import notifications_for
+    from domain.errors import DomainError
+    from domain.sla import SlaPolicy
+    from eventstore.records import NewEvent
+    from workflows.search_attributes import CASE_BREACHED, CASE_DEADLINE, CASE_STATUS
+
+ACTIVITY_TIMEOUT = timedelta(seconds=30)
+ACTIVITY_RETRY = RetryPolicy(
+    maximum_interval=timedelta(minutes=1),
+    non_retryable_error_types=["ConcurrencyError", "IdempotencyConflictError",
+                               "MalformedEventError"],
+)
+
+
+def workflow_id(case_id: str) -> str:
+    return f"complaint-{case_id}"
+
+
+class ComplaintInput(BaseModel):
+    """Everything a case needs to decide on its own, fixed at start so replay reproduces it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    registration: RegisterComplaint
+    calendar: BusinessCalendar
+    policy: SlaPolicy
+
+
+class CommandRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    command: OfficerCommand
+
+
+class ComplaintView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    state: ComplaintState
+    next_alarm: str | None
+    next_alarm_at: datetime | None
+
+
+def rejection(error: DomainError) -> ApplicationError:
+    return ApplicationError(str(error), error.rule, type=type(error).__name__, non_retryable=True)
+
+
+@workflow.defn(name="ComplaintWorkflow")
+class ComplaintWorkflow:
+    @workflow.init
+    def __init__(self, start: ComplaintInput) -> None:
+        self._rules = Rules(calendar=start.calendar, policy=start.policy)
+        self._stream_id = workflow_id(start.registration.case_id)
+        self._state = initial_state()
+        self._lock = asyncio.Lock()
+        self._woken = False
+        # Until run() has stored the registration, validators judge commands against the state
+        # the registration will give, so an update racing the start is not wrongly refused.
+        try:
+            self._registering: ComplaintState | None = fold(
+                decide(initial_state(), start.registration, self._rules))
+        except DomainError:
+            self._registering = None
+
+    @workflow.run
+    async def run(self, start: ComplaintInput) -> ComplaintState:
+        async with self._lock:
+            await self._apply(start.registration)
+            await self._apply(AcknowledgeClient(actor=SLA_CLOCK, at=workflow.now()))
+        while self._state.status != Status.CLOSED:
+            await self._wait_for_next_alarm()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._state
+
+    async def _wait_for_next_alarm(self) -> None:
+        """Sleep until the next alarm or until a command changes the case, then act if due."""
+        alarm = next_alarm(self._state, workflow.now(), self._rules)
+        self._woken = False
+        if alarm is None:
+            await workflow.wait_condition(lambda: self._woken)
+            return
+        delay = alarm.at - workflow.now()
+        if delay > timedelta(0):
+            try:
+                await workflow.wait_condition(lambda: self._woken, timeout=delay)
+                return  # a command changed the case: recompute the alarm
+            except TimeoutError:
+                pass
+        async with self._lock:  # a command may have run meanwhile: check again under the lock
+            due = next_alarm(self._state, workflow.now(), self._rules)
+            if due is not None and due.at <= workflow.now():
+                await self._apply(due.command(actor=SLA_CLOCK, at=workflow.now()))
+
+    # -- officers' commands ----------------------------------------------------------------------
+
+    @workflow.update(name="command")
+    async def command(self, request: CommandRequest) -> ComplaintView:
+        await workflow.wait_condition(lambda: self._state.status != Status.NEW)
+        async with self._lock:
+            await self._apply(self._stamped(request.command))
+            self._woken = True
+        return self.view()
+
+    @command.validator
+    def validate_command(self, request: CommandRequest) -> None:
+        if isinstance(request.command, RegisterComplaint):
+            raise ApplicationError("a case is registered by starting it, not by a command",
+                                   type="IllegalStepError", non_retryable=True)
+        state = self._state
+        if state.status == Status.NEW and self._registering is not None:
+            state = self._registering
+        try:
+            decide(state, self._stamped(request.command), self._rules)
+        except DomainError as error:
+            raise rejection(error) from None
+
+    @workflow.query(name="view")
+    def view(self) -> ComplaintView:
+        alarm = next_alarm(self._state, workflow.now(), self._rules)
+        return ComplaintView(state=self._state,
+                             next_alarm=alarm.command.__name__ if alarm else None,
+                             next_alarm_at=alarm.at if alarm else None)
+
+    @staticmethod
+    def _stamped(command: Any) -> Any:
+        """The workflow's clock is the time of record: nobody backdates a reply."""
+        return command.model_copy(update={"at": workflow.now()})
+
+    # -- deciding and recording ------------------------------------------------------------------
+
+    async def _apply(self, command: Command) -> None:
+        """Decide, store, fold, notify. Callers hold the lock."""
+        try:
+            events = decide(self._state, command, self._rules)
+        except DomainError as error:
+            raise rejection(error) from None
+        await self._append(events)
+        for event in events:
+            self._state = evolve(self._state, event)
+        self._registering = None
+        await self._notify(events)
+        self._publish_search_attributes()
+
+    async def _append(self, events: list[ComplaintEvent]) -> None:
+        request = AppendRequest(
+            stream_id=self._stream_id,
+            expected_version=self._state.version,
+            events=[
+                NewEvent(event_id=workflow.uuid4(), type=e.type, schema_version=e.schema_version,
+                         data=e.model_dump(mode="json"), occurred_at=e.at, actor=e.actor)
+                for e in events
+            ],
+        )
+        await workflow.execute_activity(
+            "append_events", request, result_type=AppendResult,
+            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
+        )
+
+    async def _notify(self, events: list[ComplaintEvent]) -> None:
+        policy = self._rules.policy
+        for notification in notifications_for(self._state, events, self._stream_id, policy):
+            await workflow.execute_activity(
+                "notify", NotifyRequest(notification_id=workflow.uuid4(),
+                                        notification=notification),
+                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
+            )
+
+    def _publish_search_attributes(self) -> None:
+        deadline = self._state.deadline
+        updates: list[SearchAttributeUpdate[Any]] = [
+            CASE_STATUS.value_set(self._state.status.value),
+            CASE_BREACHED.value_set(self._state.breached),
+        ]
+        if deadline is not None:
+            updates.append(CASE_DEADLINE.value_set(deadline.due_at))
+        workflow.upsert_search_attributes(updates)
