@@ -20,17 +20,19 @@ DECLARE
     v_prevs text[];
     v_hashes text[];
 BEGIN
-    RETURN QUERY
-        SELECT e.version, e.global_position, e.prev_hash::text, e.hash::text, e.event_id, true
-          FROM events e WHERE e.event_id = ANY (p_ids);
-    IF FOUND THEN
-        RETURN;
-    END IF;
     SELECT e.version, e.hash INTO v_head, v_prev
       FROM events e WHERE e.stream_id = p_stream ORDER BY e.version DESC LIMIT 1;
     IF NOT FOUND THEN
         v_head := 0;
         v_prev := repeat('0', 64);
+    END IF;
+    -- Our ids already stored means a retry of this append (maybe committed by a concurrent
+    -- retry a moment ago, which is also why this runs after reading the head).
+    RETURN QUERY
+        SELECT e.version, e.global_position, e.prev_hash::text, e.hash::text, e.event_id, true
+          FROM events e WHERE e.event_id = ANY (p_ids);
+    IF FOUND THEN
+        RETURN;
     END IF;
     IF v_head <> p_expected THEN
         RAISE EXCEPTION 'version conflict on stream %', p_stream
