@@ -16,11 +16,18 @@ from domain.notifications import Notification
 log = structlog.get_logger(__name__)
 
 
-class NotifyRequest(BaseModel):
+class NotifyItem(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     notification_id: UUID
+    """Made in the workflow: a retried activity sends nothing twice."""
     notification: Notification
+
+
+class NotifyRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    items: list[NotifyItem]
 
 
 class Notifier(Protocol):
@@ -52,4 +59,5 @@ class NotifyActivities:
 
     @activity.defn(name="notify")
     async def notify(self, request: NotifyRequest) -> None:
-        await self._notifier.send(request.notification_id, request.notification)
+        for item in request.items:
+            await self._notifier.send(item.notification_id, item.notification)

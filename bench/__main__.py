@@ -5,7 +5,10 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = {"eventstore": "bench.eventstore_append"}
+BENCHES = {
+    "eventstore": "bench.eventstore_append",
+    "complaints": "bench.complaint_throughput",
+}
 
 
 def main() -> None:

@@ -12,11 +12,11 @@ from caseflow.calendar_source import calendar_for
 from domain.complaint import Rules, decide, initial_state
 from domain.complaint.commands import OfficerCommand, RegisterComplaint
 from domain.sla import SlaPolicy, local_date
-from workflows.complaint import (
+from workflows.complaint import ComplaintWorkflow
+from workflows.complaint_messages import (
     CommandRequest,
     ComplaintInput,
     ComplaintView,
-    ComplaintWorkflow,
     workflow_id,
 )
 

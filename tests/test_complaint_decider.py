@@ -176,6 +176,35 @@ def test_extension_after_the_deadline_or_without_request_is_refused() -> None:
         when(given(register()), ask())
 
 
+def test_reply_lapses_a_pending_extension_request() -> None:
+    state = given(*STEPS_TO_INVESTIGATED, ask())
+    assert types(when(state, reply())) == ["client_replied", "extension_request_lapsed"]
+    after = given(*STEPS_TO_INVESTIGATED, ask(), reply())
+    assert after.extension == ExtensionStatus.NONE
+    with pytest.raises(IllegalStepError, match="no extension request"):
+        when(after, approve())
+
+
+def test_no_extension_after_a_reopening() -> None:
+    reopened = given(*STEPS_TO_INVESTIGATED, reply(), feedback(False, follow_up="reopen"))
+    with pytest.raises(RuleViolationError, match="after a reopening") as caught:
+        when(reopened, ask(at=T0 + timedelta(hours=4)))
+    assert caught.value.rule == "no_extension_after_reopen"
+
+
+def test_extension_approved_after_breach_sets_a_fresh_deadline() -> None:
+    state = given(register(), assign(), ask())
+    assert state.deadline is not None
+    breached = given(register(), assign(), ask(), clock(c.RecordBreach, state.deadline.due_at))
+    assert breached.breached
+    extended = given(register(), assign(), ask(), clock(c.RecordBreach, state.deadline.due_at),
+                     approve())
+    assert not extended.breached and extended.ever_breached
+    assert extended.escalation_level == 0
+    alarm = next_alarm(extended, state.deadline.due_at, RULES)
+    assert alarm is not None and alarm.command is c.RaiseWarning
+
+
 # -- escalate --
 
 def test_escalate_is_tracked_and_keeps_status() -> None:

@@ -88,6 +88,7 @@ def test_random_sequences_keep_the_case_consistent(sequence: list[Any]) -> None:
     state = fold(decide(initial_state(), register(), RULES))
     now = T0
     approvals = 0
+    due = state.deadline.due_at if state.deadline else None
     for kind, actor, hours, flag in sequence:
         now = now + timedelta(hours=hours)
         if now.year > 2026:
@@ -106,3 +107,6 @@ def test_random_sequences_keep_the_case_consistent(sequence: list[Any]) -> None:
             state = evolve(state, event)
             approvals += event.type == "extension_approved"
         check_invariants(state, approvals)
+        assert state.deadline is not None and due is not None
+        assert state.deadline.due_at >= due, "the deadline in force moved earlier"
+        due = state.deadline.due_at

@@ -26,7 +26,8 @@ from eventstore import PostgresEventStore
 from tests.complaint_fixtures import register
 from tests.complaint_stack import ComplaintStack, complaint_stack
 from worker import EVENT_SCHEMAS, SANDBOX_RUNNER
-from workflows.complaint import ComplaintWorkflow, workflow_id
+from workflows.complaint import ComplaintWorkflow
+from workflows.complaint_messages import workflow_id
 
 GOLDEN = Path(__file__).parent / "histories"
 

@@ -21,7 +21,7 @@ from projections.complaints import list_cases
 from tests.complaint_fixtures import register
 from tests.complaint_stack import SHANGHAI, ComplaintStack, complaint_stack
 from worker import EVENT_SCHEMAS
-from workflows.complaint import workflow_id
+from workflows.complaint_messages import workflow_id
 
 TOLERANCE = timedelta(seconds=1)
 

@@ -10,7 +10,7 @@ next alarm (warning, breach, each rung of the escalation ladder).
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -18,33 +18,30 @@ from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import BaseModel, ConfigDict
-
     from activities.eventstore import AppendRequest, AppendResult
-    from activities.notify import NotifyRequest
-    from domain.calendar import BusinessCalendar
+    from activities.notify import NotifyItem, NotifyRequest
     from domain.complaint import (
         SLA_CLOCK,
         ComplaintEvent,
         ComplaintState,
         Rules,
         decide,
-        evolve,
         fold,
         initial_state,
         next_alarm,
     )
-    from domain.complaint.commands import (
-        AcknowledgeClient,
-        Command,
-        OfficerCommand,
-        RegisterComplaint,
-    )
+    from domain.complaint.commands import AcknowledgeClient, Command, RegisterComplaint
     from domain.complaint.model import Status
     from domain.complaint.notifications import notifications_for
     from domain.errors import DomainError
-    from domain.sla import SlaPolicy
     from eventstore.records import NewEvent
+    from workflows.complaint_messages import (
+        CommandRequest,
+        ComplaintInput,
+        ComplaintView,
+        rejection,
+        workflow_id,
+    )
     from workflows.search_attributes import CASE_BREACHED, CASE_DEADLINE, CASE_STATUS
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
@@ -53,38 +50,6 @@ ACTIVITY_RETRY = RetryPolicy(
     non_retryable_error_types=["ConcurrencyError", "IdempotencyConflictError",
                                "MalformedEventError"],
 )
-
-
-def workflow_id(case_id: str) -> str:
-    return f"complaint-{case_id}"
-
-
-class ComplaintInput(BaseModel):
-    """Everything a case needs to decide on its own, fixed at start so replay reproduces it."""
-
-    model_config = ConfigDict(frozen=True)
-
-    registration: RegisterComplaint
-    calendar: BusinessCalendar
-    policy: SlaPolicy
-
-
-class CommandRequest(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    command: OfficerCommand
-
-
-class ComplaintView(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    state: ComplaintState
-    next_alarm: str | None
-    next_alarm_at: datetime | None
-
-
-def rejection(error: DomainError) -> ApplicationError:
-    return ApplicationError(str(error), error.rule, type=type(error).__name__, non_retryable=True)
 
 
 @workflow.defn(name="ComplaintWorkflow")
@@ -107,8 +72,9 @@ class ComplaintWorkflow:
     @workflow.run
     async def run(self, start: ComplaintInput) -> ComplaintState:
         async with self._lock:
-            await self._apply(start.registration)
-            await self._apply(AcknowledgeClient(actor=SLA_CLOCK, at=workflow.now()))
+            # One append: the case, its deadline and the acknowledgement of the expected time.
+            await self._apply(start.registration,
+                              AcknowledgeClient(actor=SLA_CLOCK, at=workflow.now()))
         while self._state.status != Status.CLOSED:
             await self._wait_for_next_alarm()
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -170,15 +136,20 @@ class ComplaintWorkflow:
 
     # -- deciding and recording ------------------------------------------------------------------
 
-    async def _apply(self, command: Command) -> None:
-        """Decide, store, fold, notify. Callers hold the lock."""
+    async def _apply(self, *commands: Command) -> None:
+        """Decide (each command on the state the previous one leaves), store in one append, fold,
+        notify. Callers hold the lock."""
+        state = self._state
+        events: list[ComplaintEvent] = []
         try:
-            events = decide(self._state, command, self._rules)
+            for command in commands:
+                decided = decide(state, command, self._rules)
+                state = fold(decided, state)
+                events += decided
         except DomainError as error:
             raise rejection(error) from None
         await self._append(events)
-        for event in events:
-            self._state = evolve(self._state, event)
+        self._state = state
         self._registering = None
         await self._notify(events)
         self._publish_search_attributes()
@@ -199,11 +170,13 @@ class ComplaintWorkflow:
         )
 
     async def _notify(self, events: list[ComplaintEvent]) -> None:
-        policy = self._rules.policy
-        for notification in notifications_for(self._state, events, self._stream_id, policy):
+        notifications = notifications_for(self._state, events, self._stream_id,
+                                           self._rules.policy)
+        if notifications:
+            items = [NotifyItem(notification_id=workflow.uuid4(), notification=n)
+                     for n in notifications]
             await workflow.execute_activity(
-                "notify", NotifyRequest(notification_id=workflow.uuid4(),
-                                        notification=notification),
+                "notify", NotifyRequest(items=items),
                 start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
             )
 

@@ -39,6 +39,7 @@ from domain.complaint.events import (
     ExtensionApproved,
     ExtensionRejected,
     ExtensionRequested,
+    ExtensionRequestLapsed,
     FeedbackRecorded,
     FindingsRecorded,
     HandlerAssigned,
@@ -132,6 +133,10 @@ def decide(
         case RequestExtension():
             _require(state, (Status.ASSIGNED, Status.INVESTIGATED), "request an extension")
             _require_one_extension(state)
+            if state.reopened:
+                raise RuleViolationError(
+                    "no extension after a reopening: the 7-working-day limit counts from receipt "
+                    "(escalate instead)", rule="no_extension_after_reopen")
             assert state.deadline is not None
             if command.at >= state.deadline.due_at:
                 raise RuleViolationError(
@@ -165,9 +170,12 @@ def decide(
                      hint="record the investigation findings first")
             _check_reply_rules(command, rules.policy)
             assert state.deadline is not None
-            return [ClientReplied(
+            replied: list[ComplaintEvent] = [ClientReplied(
                 **base, **command.model_dump(exclude={"kind", "actor", "at"}),
                 within_deadline=command.at < state.deadline.due_at)]
+            if state.extension == ExtensionStatus.REQUESTED:
+                replied.append(ExtensionRequestLapsed(**base, reason="the client was replied to"))
+            return replied
 
         case RecordFeedback():
             _require(state, (Status.REPLIED,), "record the client's feedback",

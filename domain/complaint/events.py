@@ -83,6 +83,14 @@ class ExtensionRejected(_Event):
     note: str | None
 
 
+class ExtensionRequestLapsed(_Event):
+    """A pending extension request ends unanswered when the client is replied to: the clock it
+    asked to extend has stopped."""
+
+    type: Literal["extension_request_lapsed"] = "extension_request_lapsed"
+    reason: str
+
+
 class CaseEscalated(_Event):
     type: Literal["case_escalated"] = "case_escalated"
     reason: EscalationReason
@@ -151,8 +159,9 @@ class OverdueEscalated(_Event):
 ComplaintEvent = Annotated[
     ComplaintRegistered | DeadlineSet | ClientAcknowledged | ResolvedOnSpot | HandlerAssigned
     | FindingsRecorded | ExtensionRequested | ExtensionApproved | ExtensionRejected
-    | CaseEscalated | ClientReplied | FeedbackRecorded | CaseReopened | ComplaintWithdrawn
-    | CaseClosed | NoteAdded | DeadlineWarningRaised | DeadlineBreached | OverdueEscalated,
+    | ExtensionRequestLapsed | CaseEscalated | ClientReplied | FeedbackRecorded | CaseReopened
+    | ComplaintWithdrawn | CaseClosed | NoteAdded | DeadlineWarningRaised | DeadlineBreached
+    | OverdueEscalated,
     Field(discriminator="type"),
 ]
 
@@ -162,7 +171,8 @@ EVENT_TYPES: dict[tuple[str, int], type[BaseModel]] = {
     (cls.model_fields["type"].default, 1): cls
     for cls in (
         ComplaintRegistered, DeadlineSet, ClientAcknowledged, ResolvedOnSpot, HandlerAssigned,
-        FindingsRecorded, ExtensionRequested, ExtensionApproved, ExtensionRejected, CaseEscalated,
+        FindingsRecorded, ExtensionRequested, ExtensionApproved, ExtensionRejected,
+        ExtensionRequestLapsed, CaseEscalated,
         ClientReplied, FeedbackRecorded, CaseReopened, ComplaintWithdrawn, CaseClosed, NoteAdded,
         DeadlineWarningRaised, DeadlineBreached, OverdueEscalated,
     )

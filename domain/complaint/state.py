@@ -21,6 +21,7 @@ from domain.complaint.events import (
     ExtensionApproved,
     ExtensionRejected,
     ExtensionRequested,
+    ExtensionRequestLapsed,
     FeedbackRecorded,
     FindingsRecorded,
     HandlerAssigned,
@@ -94,7 +95,9 @@ def evolve(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 "received_at": event.received_at, "registered_by": event.actor,
             })
         case DeadlineSet():
-            return s.model_copy(update={"deadline": event.deadline, "escalation_level": 0})
+            # A new deadline in force: nothing has been warned about or breached against it yet.
+            return s.model_copy(update={"deadline": event.deadline, "escalation_level": 0,
+                                        "warned_for": None, "breached_for": None})
         case ClientAcknowledged():
             return s.model_copy(update={"acknowledged_at": event.at})
         case ResolvedOnSpot():
@@ -111,6 +114,9 @@ def evolve(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             return s.model_copy(update={"extension": ExtensionStatus.APPROVED})
         case ExtensionRejected():
             return s.model_copy(update={"extension": ExtensionStatus.REJECTED})
+        case ExtensionRequestLapsed():
+            return s.model_copy(update={"extension": ExtensionStatus.NONE,
+                                        "extension_requested_by": None})
         case CaseEscalated():
             return s.model_copy(update={"escalations": (*s.escalations, event)})
         case ClientReplied():

@@ -1,0 +1,127 @@
+"""Complaints per second through register → assign → findings → reply → feedback (closed), on the
+embedded stack (Temporal dev server + PostgreSQL 18), side by side with a bare workflow taking the
+same updates with a no-op activity each, in the same run, same server, same concurrency.
+
+The calendar here is weekends-only ("bench-weekends-only"): throughput does not depend on which
+days are holidays, and the bench must not stop working when the official data runs out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from bench.bare_workflow import BareWorkflow, noop
+from bench.common import median, table
+from caseflow.binaries import temporal_cli
+from caseflow.complaints import ComplaintService
+from caseflow.stack import start_embedded_postgres
+from domain.calendar import BusinessCalendar
+from domain.complaint import Rules
+from domain.complaint import commands as c
+from domain.complaint.commands import RegisterComplaint
+from domain.sla import SlaPolicy
+from eventstore import PostgresEventStore, connect_pool
+from worker import EVENT_SCHEMAS, build_worker
+from workflows.search_attributes import SEARCH_ATTRIBUTES
+
+
+class BenchService(ComplaintService):
+    def rules_for(self, command: RegisterComplaint) -> Rules:
+        year = command.received_at.year
+        calendar = BusinessCalendar(version="bench-weekends-only",
+                                    years=frozenset({year, year + 1}),
+                                    holidays=frozenset(), makeup_workdays=frozenset())
+        return Rules(calendar=calendar, policy=SlaPolicy())
+
+
+async def one_complaint(service: ComplaintService) -> None:
+    case_id = f"bench-{uuid.uuid4()}"
+    now = datetime.now(UTC)
+    await service.register(RegisterComplaint(
+        actor="lobby-1", at=now, case_id=case_id, client_id="K1", client_tier="ordinary",
+        channel="in_person", category="fees", description="charged twice", outlet="outlet-1",
+        received_at=now))
+    for command in (
+        c.AssignHandler(actor="lobby-1", at=now, handler="officer-1"),
+        c.RecordFindings(actor="officer-1", at=now, summary="s", bank_at_fault=False),
+        c.ReplyToClient(actor="officer-1", at=now, method="in_person", content="explained"),
+        c.RecordFeedback(actor="officer-1", at=now, satisfied=True, opinion="ok"),
+    ):
+        await service.execute(case_id, command)
+
+
+async def one_bare(client: Client, task_queue: str) -> None:
+    handle = await client.start_workflow(BareWorkflow.run, "x", id=f"bare-{uuid.uuid4()}",
+                                         task_queue=task_queue)
+    for step in ("assign", "findings", "reply", "close"):
+        await handle.execute_update("command", step)  # by name: see caseflow/complaints.py
+
+
+async def throughput(job: Callable[[], Awaitable[None]], count: int, concurrency: int) -> float:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def guarded() -> None:
+        async with gate:
+            await job()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(guarded() for _ in range(count)))
+    return count / (time.perf_counter() - started)
+
+
+async def run(count: int, concurrency: int, rounds: int) -> str:
+    folder = Path(tempfile.mkdtemp(prefix="caseflow-bench-"))
+    pool = await connect_pool(start_embedded_postgres(folder / "pg"), max_size=10)
+    env = await WorkflowEnvironment.start_local(
+        data_converter=pydantic_data_converter, dev_server_existing_path=temporal_cli(),
+        search_attributes=SEARCH_ATTRIBUTES, dev_server_log_level="error",
+    )
+    store = PostgresEventStore(pool, schemas=EVENT_SCHEMAS)
+    service = BenchService(env.client, "bench-caseflow")
+    ours: list[float] = []
+    bare: list[float] = []
+    async with (
+        build_worker(env.client, store, task_queue="bench-caseflow"),
+        Worker(env.client, task_queue="bench-bare", workflows=[BareWorkflow], activities=[noop]),
+    ):
+        await throughput(lambda: one_complaint(service), concurrency, concurrency)  # warm-up
+        await throughput(lambda: one_bare(env.client, "bench-bare"), concurrency, concurrency)
+        for r in range(rounds):
+            print(f"  round {r + 1}/{rounds}", flush=True)
+            ours.append(await throughput(lambda: one_complaint(service), count, concurrency))
+            bare.append(await throughput(lambda: one_bare(env.client, "bench-bare"), count,
+                                         concurrency))
+    await env.shutdown()
+    await pool.close()
+    a, b = median(ours), median(bare)
+    return table([
+        ("workload", "caseflow complaints/s", "bare workflows/s", "ratio caseflow/bare"),
+        (f"{count} cases, {concurrency} at a time", f"{a:.1f}", f"{b:.1f}", f"{a / b:.2f}"),
+    ])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=200, help="cases per round and side")
+    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    print(f"complaint throughput: {args.cases} cases x {args.rounds} rounds per side, "
+          f"{args.concurrency} concurrent, median of rounds ({date.today()})")
+    print(asyncio.run(run(args.cases, args.concurrency, args.rounds)))
+
+
+if __name__ == "__main__":
+    main()
