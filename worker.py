@@ -25,7 +25,7 @@ from workflows.complaint import ComplaintWorkflow
 WORKFLOWS: list[type[Any]] = [ComplaintWorkflow]
 EVENT_SCHEMAS = {**COMPLAINT_EVENT_TYPES}
 """Every event type the workers write, by (type, schema version): the store validates against it."""
-PROJECTORS = {"complaint": project_complaint}
+READ_MODEL_WRITERS = {"complaint": project_complaint}
 
 # domain/ is pure, so it is safe (and much faster) to share it with the sandbox instead of
 # re-importing it for every workflow run; pydantic likewise.
@@ -45,7 +45,7 @@ def build_worker(
 ) -> Worker:
     """`notifier` defaults to the outbox of the store's database. `max_cached_workflows=0` makes
     every workflow task replay its history from scratch (no sticky cache)."""
-    store_activities = EventStoreActivities(store, projectors=PROJECTORS)
+    store_activities = EventStoreActivities(store, writers=READ_MODEL_WRITERS)
     notify = NotifyActivities(notifier or OutboxNotifier(store.pool))
     return Worker(
         client,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
 
+import asyncpg
 from pydantic import BaseModel, ConfigDict
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -14,8 +16,13 @@ from eventstore import (
     MalformedEventError,
     NewEvent,
     PostgresEventStore,
-    Projector,
+    RecordedEvent,
 )
+
+ReadModelWriter = Callable[
+    [asyncpg.Connection, Sequence[RecordedEvent], dict[str, Any]], Awaitable[None]
+]
+"""Writes a read model sent with the append, inside the append transaction."""
 
 
 class AppendRequest(BaseModel):
@@ -24,6 +31,8 @@ class AppendRequest(BaseModel):
     stream_id: str
     expected_version: int
     events: list[NewEvent]
+    read_model: dict[str, Any] | None = None
+    """The stream's read-model row after these events, for its category's writer."""
 
 
 class AppendResult(BaseModel):
@@ -34,24 +43,31 @@ class AppendResult(BaseModel):
 
 
 class EventStoreActivities:
-    """Bound to one store; `projectors` keep read models in the append transaction, by stream
+    """Bound to one store; `writers` keep read models in the append transaction, by stream
     category (the part of the stream id before the first '-')."""
 
     def __init__(
-        self, store: PostgresEventStore, projectors: Mapping[str, Projector] | None = None
+        self, store: PostgresEventStore, writers: Mapping[str, ReadModelWriter] | None = None
     ) -> None:
         self._store = store
-        self._projectors = dict(projectors or {})
+        self._writers = dict(writers or {})
 
     @activity.defn(name="append_events")
     async def append_events(self, request: AppendRequest) -> AppendResult:
         category = request.stream_id.split("-", 1)[0]
+        writer = self._writers.get(category)
+        read_model = request.read_model
+
+        async def project(conn: asyncpg.Connection, recorded: Sequence[RecordedEvent]) -> None:
+            if writer is not None and read_model is not None:
+                await writer(conn, recorded, read_model)
+
         try:
             recorded = await self._store.append(
                 request.stream_id,
                 request.expected_version,
                 request.events,
-                projector=self._projectors.get(category),
+                projector=project if writer is not None and read_model is not None else None,
             )
         except (ConcurrencyError, IdempotencyConflictError, MalformedEventError) as exc:
             raise ApplicationError(str(exc), type=type(exc).__name__, non_retryable=True) from exc

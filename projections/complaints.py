@@ -1,63 +1,53 @@
-"""The complaint worklist: one row per case, folded from its stream by the domain's `evolve`."""
+"""The complaint worklist: one row per case, written in the append transaction.
+
+The workflow sends the case's summary (domain `summarize` of the state after the events) with
+each append: it is the single writer of the stream, so that state is the fold of the stream.
+`rebuild_case` recomputes a row from the stream alone (after a schema change, or to check).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import asyncpg
-from pydantic import BaseModel, ConfigDict
 
 from domain.complaint import EVENT_ADAPTER, fold
+from domain.complaint.summary import CaseSummary, summarize
 from eventstore import RecordedEvent
 
+_COLUMNS = list(CaseSummary.model_fields)
+_UPSERT = (
+    f"INSERT INTO complaint_cases ({', '.join(_COLUMNS)}) "
+    f"VALUES ({', '.join(f'${i}' for i in range(1, len(_COLUMNS) + 1))}) "
+    "ON CONFLICT (case_id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c != "case_id")
+)
 
-async def project_complaint(conn: asyncpg.Connection, recorded: Sequence[RecordedEvent]) -> None:
-    """Re-fold the whole stream (a case has tens of events) so the row always equals what the
-    domain says, rather than a second copy of its rules in SQL."""
-    stream_id = recorded[0].stream_id
+
+async def write_case(conn: asyncpg.Connection, summary: CaseSummary) -> None:
+    await conn.execute(_UPSERT, *(getattr(summary, c) for c in _COLUMNS))
+
+
+async def project_complaint(
+    conn: asyncpg.Connection, recorded: Sequence[RecordedEvent], read_model: dict[str, Any]
+) -> None:
+    summary = CaseSummary.model_validate(read_model)
+    if summary.version != recorded[-1].version:
+        raise ValueError(f"case summary at version {summary.version} does not match the "
+                         f"stream at version {recorded[-1].version}")
+    await write_case(conn, summary)
+
+
+async def rebuild_case(conn: asyncpg.Connection, stream_id: str) -> CaseSummary:
+    """Fold the stream with the domain's evolve and write the row from scratch."""
     rows = await conn.fetch(
         "SELECT data FROM events WHERE stream_id = $1 ORDER BY version", stream_id
     )
-    state = fold([EVENT_ADAPTER.validate_python(r["data"]) for r in rows])
-    deadline = state.deadline
-    await conn.execute(
-        """
-        INSERT INTO complaint_cases (case_id, status, handler, outlet, client_tier, category,
-            channel, received_at, due_at, breached, escalation_level, extension, close_reason,
-            closed_at, version)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-        ON CONFLICT (case_id) DO UPDATE SET status = $2, handler = $3, due_at = $9,
-            breached = $10, escalation_level = $11, extension = $12, close_reason = $13,
-            closed_at = $14, version = $15
-        """,
-        state.case_id, state.status.value, state.handler, state.outlet,
-        state.client_tier.value if state.client_tier else None, state.category,
-        state.channel.value if state.channel else None, state.received_at,
-        deadline.due_at if deadline else None, state.breached, state.escalation_level,
-        state.extension.value, state.close_reason.value if state.close_reason else None,
-        state.closed_at, state.version,
-    )
-
-
-class CaseRow(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    case_id: str
-    status: str
-    handler: str | None
-    outlet: str
-    client_tier: str
-    category: str
-    channel: str
-    received_at: datetime
-    due_at: datetime | None
-    breached: bool
-    escalation_level: int
-    extension: str
-    close_reason: str | None
-    closed_at: datetime | None
-    version: int
+    summary = summarize(fold([EVENT_ADAPTER.validate_python(r["data"]) for r in rows]))
+    await write_case(conn, summary)
+    return summary
 
 
 async def list_cases(
@@ -69,7 +59,7 @@ async def list_cases(
     due_before: datetime | None = None,
     breached: bool | None = None,
     limit: int = 200,
-) -> list[CaseRow]:
+) -> list[CaseSummary]:
     """The worklist: cases matching every given filter, soonest deadline first."""
     async with pool.acquire() as conn:
         rows = await conn.fetch(
@@ -83,4 +73,4 @@ async def list_cases(
             """,
             status, outlet, handler, due_before, breached, limit,
         )
-    return [CaseRow.model_validate(dict(r)) for r in rows]
+    return [CaseSummary.model_validate(dict(r)) for r in rows]

@@ -23,6 +23,7 @@ from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 from domain.complaint import ComplaintState
 from domain.complaint import commands as c
 from eventstore import PostgresEventStore
+from projections.complaints import list_cases, rebuild_case
 from tests.complaint_fixtures import register
 from tests.complaint_stack import ComplaintStack, complaint_stack
 from worker import EVENT_SCHEMAS, SANDBOX_RUNNER
@@ -109,6 +110,11 @@ async def test_main_scenarios_replay_against_current_code(
         assert [e.version for e in events] == list(range(1, finals[name].version + 1)), name
         assert len({e.event_id for e in events}) == len(events)
         assert (await store.verify_stream(wid)).ok
+        # The worklist row the workflow wrote equals a rebuild from the stream alone.
+        [row] = [r for r in await list_cases(pool, limit=10_000)
+                 if workflow_id(r.case_id) == wid]
+        async with pool.acquire() as conn, conn.transaction():
+            assert await rebuild_case(conn, wid) == row
     for name, history in histories.items():
         result = await replayer().replay_workflow(history, raise_on_replay_failure=False)
         assert result.replay_failure is None, f"{name}: {result.replay_failure}"

@@ -1,0 +1,43 @@
+"""What the worklist shows of a case: derived from its state, so it can never disagree with it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.complaint.state import ComplaintState
+
+
+class CaseSummary(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    case_id: str
+    status: str
+    handler: str | None
+    outlet: str
+    client_tier: str
+    category: str
+    channel: str
+    received_at: datetime
+    due_at: datetime | None
+    breached: bool
+    escalation_level: int
+    extension: str
+    close_reason: str | None
+    closed_at: datetime | None
+    version: int
+
+
+def summarize(state: ComplaintState) -> CaseSummary:
+    assert state.case_id and state.outlet and state.client_tier and state.channel
+    assert state.category and state.received_at
+    return CaseSummary(
+        case_id=state.case_id, status=state.status.value, handler=state.handler,
+        outlet=state.outlet, client_tier=state.client_tier.value, category=state.category,
+        channel=state.channel.value, received_at=state.received_at,
+        due_at=state.deadline.due_at if state.deadline else None, breached=state.breached,
+        escalation_level=state.escalation_level, extension=state.extension.value,
+        close_reason=state.close_reason.value if state.close_reason else None,
+        closed_at=state.closed_at, version=state.version,
+    )
