@@ -7,12 +7,14 @@ import asyncio
 import structlog
 import typer
 
+from caseflow.cli_complaints import app as complaint_app
 from caseflow.config import Settings
 from caseflow.logs import configure_logging
 
 app = typer.Typer(help="caseflow: durable complaint cases and client relationships.",
                   no_args_is_help=True)
 log = structlog.get_logger("caseflow")
+app.add_typer(complaint_app, name="complaint")
 
 
 @app.callback()

@@ -17,8 +17,6 @@ from pathlib import Path
 
 from domain.calendar import BusinessCalendar
 
-BANK_CALENDAR_ENV = "CASEFLOW_BANK_CALENDAR"
-
 
 def _bank_entries_text(path: Path | None) -> str:
     if path is not None:

@@ -3,6 +3,8 @@ starting anything, and turns Temporal's failures into caseflow's errors."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
@@ -40,10 +42,17 @@ class DuplicateCaseError(CaseError):
 
 
 class ComplaintService:
-    def __init__(self, client: Client, task_queue: str, policy: SlaPolicy | None = None) -> None:
+    def __init__(
+        self,
+        client: Client,
+        task_queue: str,
+        policy: SlaPolicy | None = None,
+        bank_calendar: Path | None = None,
+    ) -> None:
         self._client = client
         self._task_queue = task_queue
         self._policy = policy or SlaPolicy()
+        self._bank_calendar = bank_calendar
 
     def rules_for(self, command: RegisterComplaint) -> Rules:
         """The receipt year and the next: enough for any deadline of the case, small enough to
@@ -51,7 +60,8 @@ class ComplaintService:
         from zoneinfo import ZoneInfo
 
         year = local_date(command.received_at, ZoneInfo(self._policy.time_zone)).year
-        return Rules(calendar=calendar_for([year, year + 1]), policy=self._policy)
+        return Rules(calendar=calendar_for([year, year + 1], self._bank_calendar),
+                     policy=self._policy)
 
     async def register(self, command: RegisterComplaint) -> str:
         """Start the case's workflow; return its workflow id. Domain errors (bad dates, a year

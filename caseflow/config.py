@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("DATABASE_URL", "CASEFLOW_DATABASE_URL")
     )
     data_dir: Path = Path(".caseflow-data")
+    bank_calendar: Path | None = None
+    """The bank's own working-day entries (JSON, see caseflow/policy/calendar_bank.json);
+    unset: the file shipped with caseflow."""
     time_zone: str = "Asia/Shanghai"
     task_queue: str = "caseflow"
     temporal_port: int = 7233

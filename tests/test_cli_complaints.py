@@ -1,0 +1,85 @@
+"""The `caseflow complaint` CLI, run as a real subprocess against the test server and a worker."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import uuid
+from pathlib import Path
+
+import asyncpg
+from temporalio.testing import WorkflowEnvironment
+
+from caseflow.calendar_source import official_calendar
+from eventstore import PostgresEventStore
+from worker import EVENT_SCHEMAS, build_worker
+
+
+async def bank_calendar_for_server_years(env: WorkflowEnvironment, folder: Path) -> Path:
+    """The test server's clock may be past the official data: the bank adds its own entries
+    for those years (here: no holidays), as a bank would for a new year."""
+    year = (await env.get_current_time()).year
+    official = official_calendar().years
+    entries: dict[str, dict[str, list[str]]] = {
+        str(y): {"holidays": [], "makeup_workdays": []}
+        for y in (year, year + 1) if y not in official
+    }
+    path = folder / "bank_calendar.json"
+    path.write_text(json.dumps({"years": entries}), encoding="utf-8")
+    return path
+
+
+async def cli(
+    env: WorkflowEnvironment, task_queue: str, calendar: Path, *args: str
+) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "caseflow", "complaint", *args,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+             "CASEFLOW_TASK_QUEUE": task_queue, "CASEFLOW_LOG_FORMAT": "json",
+             "CASEFLOW_BANK_CALENDAR": str(calendar)},
+    )
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_walk_a_complaint_to_closed_from_the_cli(
+    temporal_env: WorkflowEnvironment, pool: asyncpg.Pool, tmp_path: Path
+) -> None:
+    calendar = await bank_calendar_for_server_years(temporal_env, tmp_path)
+    task_queue = f"tq-{uuid.uuid4()}"
+    case = f"CLI-{uuid.uuid4().hex[:8]}"
+    store = PostgresEventStore(pool, schemas=EVENT_SCHEMAS)
+    async with build_worker(temporal_env.client, store, task_queue=task_queue):
+        async def run(*args: str) -> tuple[int, str, str]:
+            return await cli(temporal_env, task_queue, calendar, *args)
+
+        code, out, _ = await run("register", "--case", case, "--client", "K-1", "--category",
+                                 "fees", "--description", "charged twice", "--outlet", "o-9",
+                                 "--as", "lobby-1")
+        assert code == 0, _
+        assert f"case {case}: registered" in out
+        assert "CST" in out  # deadlines shown in the bank's zone (Asia/Shanghai)
+        assert (await run("assign", case, "--handler", "officer-1", "--as", "lobby-1"))[0] == 0
+        code, _, err = await run("reply", case, "--content", "x", "--as", "officer-1")
+        assert code == 1 and "refused (illegal_step)" in err and "findings first" in err
+        assert (await run("findings", case, "--summary", "dup", "--not-at-fault",
+                          "--as", "officer-1"))[0] == 0
+        code, _, err = await run("reply", case, "--method", "letter", "--content", "x",
+                                 "--as", "officer-1")
+        assert code == 1 and "letter_needs_outlet_head" in err
+        assert (await run("reply", case, "--content", "explained", "--as", "officer-1"))[0] == 0
+        code, out, _ = await run("feedback", case, "--satisfied", "--opinion", "ok",
+                                 "--as", "officer-1")
+        assert code == 0 and f"case {case}: closed" in out
+        code, _, err = await run("show", "no-such-case")
+        assert code == 1 and "no complaint case 'no-such-case'" in err
+        code, _, err = await run("register", "--case", "x", "--client", "K", "--category", "c",
+                                 "--description", "d", "--outlet", "o", "--tier", "vip",
+                                 "--as", "a")
+        assert code == 1 and "invalid input: client_tier" in err
+    types = [e.type for e in await store.read_stream(f"complaint-{case}")]
+    assert types[-1] == "case_closed" and "client_replied" in types
