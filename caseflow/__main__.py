@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import os
+import sys
 
 import structlog
 import typer
@@ -73,7 +76,19 @@ def up(
 
 
 def main() -> None:
-    app()
+    """Run the command, then leave without interpreter finalization: the Temporal client's
+    native threads can outlive it and abort the process at exit (temporalio/sdk-python#300),
+    turning a finished command into a crash. Exit handlers (they stop the embedded PostgreSQL)
+    still run first."""
+    code = 0
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":
