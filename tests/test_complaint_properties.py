@@ -89,6 +89,7 @@ def test_random_sequences_keep_the_case_consistent(sequence: list[Any]) -> None:
     now = T0
     approvals = 0
     due = state.deadline.due_at if state.deadline else None
+    rounds = 0  # a reopening starts a new handling round with its own fresh 3-day deadline
     for kind, actor, hours, flag in sequence:
         now = now + timedelta(hours=hours)
         if now.year > 2026:
@@ -108,5 +109,7 @@ def test_random_sequences_keep_the_case_consistent(sequence: list[Any]) -> None:
             approvals += event.type == "extension_approved"
         check_invariants(state, approvals)
         assert state.deadline is not None and due is not None
-        assert state.deadline.due_at >= due, "the deadline in force moved earlier"
+        if state.reopened == rounds:
+            assert state.deadline.due_at >= due, "the deadline moved earlier within a round"
+        rounds = state.reopened
         due = state.deadline.due_at
