@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 from pydantic import BaseModel, ConfigDict
@@ -40,6 +41,8 @@ class AppendResult(BaseModel):
 
     stream_version: int
     global_positions: list[int]
+    event_ids: list[UUID]
+    """Recorded in the workflow's history: what an auditor compares the store against."""
 
 
 class EventStoreActivities:
@@ -74,4 +77,5 @@ class EventStoreActivities:
         return AppendResult(
             stream_version=recorded[-1].version,
             global_positions=[e.global_position for e in recorded],
+            event_ids=[e.event_id for e in recorded],
         )

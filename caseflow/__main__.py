@@ -10,6 +10,7 @@ import sys
 import structlog
 import typer
 
+from caseflow.cli_audit import app as audit_app
 from caseflow.cli_complaints import app as complaint_app
 from caseflow.config import Settings
 from caseflow.logs import configure_logging
@@ -18,6 +19,7 @@ app = typer.Typer(help="caseflow: durable complaint cases and client relationshi
                   no_args_is_help=True)
 log = structlog.get_logger("caseflow")
 app.add_typer(complaint_app, name="complaint")
+app.add_typer(audit_app, name="audit")
 
 
 @app.callback()

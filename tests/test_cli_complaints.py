@@ -10,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import asyncpg
+import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from caseflow.calendar_source import official_calendar
@@ -34,12 +35,19 @@ async def bank_calendar_for_server_years(env: WorkflowEnvironment, folder: Path)
 async def cli(
     env: WorkflowEnvironment, task_queue: str, calendar: Path, *args: str
 ) -> tuple[int, str, str]:
+    return await caseflow(env, task_queue, calendar, "complaint", *args)
+
+
+async def caseflow(
+    env: WorkflowEnvironment, task_queue: str, calendar: Path, *args: str
+) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "caseflow", "complaint", *args,
+        sys.executable, "-m", "caseflow", *args,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         env={**os.environ, "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
              "CASEFLOW_TASK_QUEUE": task_queue, "CASEFLOW_LOG_FORMAT": "json",
-             "CASEFLOW_BANK_CALENDAR": str(calendar)},
+             "CASEFLOW_BANK_CALENDAR": str(calendar),
+             "DATABASE_URL": os.environ.get("CASEFLOW_TEST_DATABASE_URL", "")},
     )
     out, err = await process.communicate()
     assert process.returncode is not None
@@ -47,8 +55,10 @@ async def cli(
 
 
 async def test_walk_a_complaint_to_closed_from_the_cli(
-    temporal_env: WorkflowEnvironment, pool: asyncpg.Pool, tmp_path: Path
+    temporal_env: WorkflowEnvironment, pool: asyncpg.Pool, tmp_path: Path, database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("CASEFLOW_TEST_DATABASE_URL", database_url)
     calendar = await bank_calendar_for_server_years(temporal_env, tmp_path)
     task_queue = f"tq-{uuid.uuid4()}"
     case = f"CLI-{uuid.uuid4().hex[:8]}"
@@ -81,5 +91,18 @@ async def test_walk_a_complaint_to_closed_from_the_cli(
                                  "--description", "d", "--outlet", "o", "--tier", "vip",
                                  "--as", "a")
         assert code == 1 and "invalid input: client_tier" in err
+        code, out, _ = await caseflow(temporal_env, task_queue, calendar, "audit", "verify", case)
+        assert code == 0 and "1 streams" in out and "0 problems" in out
+        assert "not checked" not in out  # Temporal was reachable: every check ran
+        code, out, _ = await caseflow(temporal_env, task_queue, calendar, "audit", "replay",
+                                      case, "--version", "4")
+        assert code == 0 and "handler officer-1 assigned" in out and "v5" not in out
+        exported = tmp_path / "case.json"
+        code, _, _ = await caseflow(temporal_env, task_queue, calendar, "audit", "export", case,
+                                    "--out", str(exported))
+        assert code == 0 and json.loads(exported.read_text())["stream_id"] == f"complaint-{case}"
+        code, _, err = await caseflow(temporal_env, task_queue, calendar, "audit", "replay",
+                                      "no-such-case")
+        assert code == 1 and "no stream 'complaint-no-such-case'" in err
     types = [e.type for e in await store.read_stream(f"complaint-{case}")]
     assert types[-1] == "case_closed" and "client_replied" in types

@@ -1,0 +1,1 @@
+"""What auditors use: replay a case as of any moment, verify its record, export it."""

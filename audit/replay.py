@@ -1,0 +1,56 @@
+"""A complaint as of a moment: its events folded with the domain's `evolve`, up to a time or a
+version, with a readable timeline. Deadlines are the ones the events recorded (with the calendar
+and policy versions that computed them), never recomputed with today's calendar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.complaint import EVENT_ADAPTER, ComplaintState, fold
+from domain.complaint.timeline import describe
+from eventstore import PostgresEventStore, RecordedEvent
+
+
+class TimelineEntry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    version: int
+    occurred_at: datetime
+    recorded_at: datetime
+    actor: str
+    type: str
+    summary: str
+
+
+class CaseAsOf(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    stream_id: str
+    as_of: datetime | None
+    up_to_version: int | None
+    state: ComplaintState
+    timeline: list[TimelineEntry]
+
+
+def timeline(events: list[RecordedEvent]) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(version=e.version, occurred_at=e.occurred_at, recorded_at=e.recorded_at,
+                      actor=e.actor, type=e.type,
+                      summary=describe(EVENT_ADAPTER.validate_python(e.data)))
+        for e in events
+    ]
+
+
+async def complaint_as_of(
+    store: PostgresEventStore,
+    stream_id: str,
+    *,
+    at: datetime | None = None,
+    version: int | None = None,
+) -> CaseAsOf:
+    events = await store.read_stream(stream_id, up_to_version=version, as_of=at)
+    state = fold([EVENT_ADAPTER.validate_python(e.data) for e in events])
+    return CaseAsOf(stream_id=stream_id, as_of=at, up_to_version=version, state=state,
+                    timeline=timeline(events))

@@ -1,0 +1,126 @@
+"""`caseflow audit …`: replay, verify and export records. Read-only. Works from the event store
+alone (the embedded PostgreSQL is started for the command when `./dev.sh up` is not running);
+checks against Temporal's histories run when Temporal is reachable and are reported otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+import typer
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from caseflow.config import Settings
+from eventstore import EventStoreError, PostgresEventStore, connect_pool
+
+app = typer.Typer(help="Audit: replay, verify, export (read-only).", no_args_is_help=True)
+T = TypeVar("T")
+
+
+def _stream(case_id: str) -> str:
+    return case_id if case_id.startswith("complaint-") else f"complaint-{case_id}"
+
+
+def _run(work: Callable[[PostgresEventStore, Settings], Awaitable[T]]) -> T:
+    settings = Settings()
+
+    async def go() -> T:
+        if settings.database_url is not None:
+            dsn = settings.database_url.get_secret_value()
+        else:
+            from caseflow.stack import start_embedded_postgres
+
+            dsn = start_embedded_postgres(settings.data_dir.resolve() / "postgres")
+        pool = await connect_pool(dsn, max_size=2)
+        try:
+            return await work(PostgresEventStore(pool), settings)
+        finally:
+            await pool.close()
+
+    try:
+        return asyncio.run(go())
+    except EventStoreError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=1) from exc
+
+
+async def _temporal(settings: Settings) -> Client | None:
+    address = settings.temporal_address or f"127.0.0.1:{settings.temporal_port}"
+    try:
+        return await Client.connect(address, namespace=settings.temporal_namespace,
+                                    data_converter=pydantic_data_converter)
+    except RuntimeError:
+        return None
+
+
+@app.command()
+def replay(
+    case_id: str,
+    at: datetime | None = typer.Option(None, help="ISO time with zone: 2026-10-09T12:00+08:00"),
+    version: int | None = typer.Option(None),
+) -> None:
+    """A case as it stood at a moment (or version), with its timeline."""
+    from audit.replay import complaint_as_of
+
+    if at is not None and at.tzinfo is None:
+        typer.secho("error: --at needs a time zone (e.g. +08:00)", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2)
+    case = _run(lambda store, _: complaint_as_of(store, _stream(case_id), at=at, version=version))
+    zone = Settings().zone
+    s = case.state
+    moment = at.isoformat() if at else (f"version {version}" if version else "now")
+    typer.echo(f"{case.stream_id} as of {moment}: "
+               f"{s.status.value}, handler {s.handler or '-'}, version {s.version}")
+    if s.deadline:
+        typer.echo(f"  deadline in force: end of {s.deadline.due_date} "
+                   f"({s.deadline.working_days} working days; {s.deadline.calendar_version})"
+                   + ("  BREACHED" if s.breached else ""))
+    for t in case.timeline:
+        typer.echo(f"  v{t.version:<3} {t.occurred_at.astimezone(zone):%Y-%m-%d %H:%M} "
+                   f"{t.actor:<20} {t.summary}")
+
+
+@app.command()
+def verify(
+    case_ids: list[str] = typer.Argument(None, help="cases to verify; none: every complaint"),
+) -> None:
+    """Chain, gaps, store against Temporal history, replay. Exit 1 on any problem."""
+    from audit.verify import verify_streams
+
+    async def work(store: PostgresEventStore, settings: Settings):  # type: ignore[no-untyped-def]
+        streams = [_stream(c) for c in case_ids] if case_ids else \
+            await store.stream_ids("complaint-")
+        return await verify_streams(store, streams, await _temporal(settings))
+
+    report = _run(work)
+    for problem in report.problems:
+        typer.echo(f"PROBLEM {problem.stream_id} v{problem.version}: {problem.problem}")
+    for skipped in report.not_checked:
+        typer.echo(f"not checked: {skipped}")
+    typer.echo(f"{report.streams_checked} streams, {report.events_checked} events, "
+               f"{len(report.problems)} problems")
+    raise typer.Exit(code=0 if report.ok else 1)
+
+
+@app.command()
+def export(
+    case_id: str,
+    out: Path = typer.Option(..., help="file to write"),
+    fmt: str = typer.Option("json", "--format", help="json or html"),
+) -> None:
+    """A case's full record: JSON with the chain (re-verify: tools/verify_export.py) or HTML."""
+    from audit.export import export_html, export_json
+
+    if fmt not in ("json", "html"):
+        typer.secho("error: --format is json or html", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=2)
+    record = _run(lambda store, _: export_json(store, _stream(case_id)))
+    text = json.dumps(record, ensure_ascii=False, indent=1) if fmt == "json" \
+        else export_html(record)
+    out.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {out} ({len(record['events'])} events)")

@@ -1,0 +1,81 @@
+"""One readable line per complaint event, for auditors' timelines and exports."""
+
+from __future__ import annotations
+
+from domain.complaint.events import (
+    CaseClosed,
+    CaseEscalated,
+    CaseReopened,
+    ClientAcknowledged,
+    ClientReplied,
+    ComplaintEvent,
+    ComplaintRegistered,
+    ComplaintWithdrawn,
+    DeadlineBreached,
+    DeadlineSet,
+    DeadlineWarningRaised,
+    ExtensionApproved,
+    ExtensionRejected,
+    ExtensionRequested,
+    ExtensionRequestLapsed,
+    FeedbackRecorded,
+    FindingsRecorded,
+    HandlerAssigned,
+    NoteAdded,
+    OverdueEscalated,
+    ResolvedOnSpot,
+)
+
+
+def describe(event: ComplaintEvent) -> str:
+    match event:
+        case ComplaintRegistered():
+            return (f"registered complaint {event.case_id} ({event.category}, "
+                    f"{event.channel.value}) at {event.outlet}")
+        case DeadlineSet():
+            d = event.deadline
+            return (f"deadline set ({event.reason}): end of {d.due_date}, {d.working_days} "
+                    f"working days [{d.calendar_version}, {d.policy_version}]")
+        case ClientAcknowledged():
+            return f"client told to expect a reply by {event.expected_reply_by.isoformat()}"
+        case ResolvedOnSpot():
+            return "resolved on the spot"
+        case HandlerAssigned():
+            return f"handler {event.handler} assigned" + (
+                f" (was {event.previous_handler})" if event.previous_handler else "")
+        case FindingsRecorded():
+            fault = "bank at fault" if event.bank_at_fault else "bank not at fault"
+            action = f"; corrective action owned by {event.corrective_action_owner}" \
+                if event.corrective_action_owner else ""
+            return f"findings recorded: {fault}{action}"
+        case ExtensionRequested():
+            return "extension requested"
+        case ExtensionApproved():
+            return "extension approved"
+        case ExtensionRejected():
+            return "extension rejected"
+        case ExtensionRequestLapsed():
+            return f"extension request lapsed ({event.reason})"
+        case CaseEscalated():
+            return f"escalated to {event.to} ({event.reason.value})"
+        case ClientReplied():
+            timing = "within the deadline" if event.within_deadline else "AFTER the deadline"
+            return f"replied to the client by {event.method.value}, {timing}"
+        case FeedbackRecorded():
+            return "client satisfied" if event.satisfied else "client dissatisfied"
+        case CaseReopened():
+            return "case reopened"
+        case ComplaintWithdrawn():
+            return "withdrawn by the client"
+        case CaseClosed():
+            return f"case closed ({event.reason.value})"
+        case NoteAdded():
+            return "note added"
+        case DeadlineWarningRaised():
+            return f"deadline warning to {', '.join(event.alerted)}"
+        case DeadlineBreached():
+            return (f"DEADLINE BREACHED; alerted {', '.join(event.alerted)}; escalated to "
+                    f"{event.escalated_to.value}")
+        case OverdueEscalated():
+            return f"overdue escalation level {event.level} to {event.escalated_to.value}"
+    return event.type
