@@ -41,8 +41,9 @@ class AppendResult(BaseModel):
 
     stream_version: int
     global_positions: list[int]
-    event_ids: list[UUID]
-    """Recorded in the workflow's history: what an auditor compares the store against."""
+    event_ids: list[UUID] = []
+    """Recorded in the workflow's history: what an auditor compares the store against. Empty
+    in histories recorded before the field existed: they must still decode (replay)."""
 
 
 class EventStoreActivities:

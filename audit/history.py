@@ -14,8 +14,9 @@ from activities.eventstore import AppendResult
 APPEND_ACTIVITY = "append_events"
 
 
-def decided_event_ids(history: WorkflowHistory) -> list[UUID]:
-    """Event ids of every completed append, in order (from the local-activity markers)."""
+def decided_event_ids(history: WorkflowHistory) -> list[UUID] | None:
+    """Event ids of every completed append, in order (from the local-activity markers); None
+    when an append's result predates recorded event ids, so the history cannot tell."""
     decided: list[UUID] = []
     converter = pydantic_data_converter.payload_converter
     for event in history.events:
@@ -28,5 +29,7 @@ def decided_event_ids(history: WorkflowHistory) -> list[UUID]:
         if marker.get("activity_type") != APPEND_ACTIVITY:
             continue
         result = converter.from_payload(details["result"].payloads[0], AppendResult)
+        if not result.event_ids:
+            return None
         decided += result.event_ids
     return decided
