@@ -8,6 +8,7 @@ import sys
 BENCHES = {
     "eventstore": "bench.eventstore_append",
     "complaints": "bench.complaint_throughput",
+    "verify": "bench.verify_throughput",
 }
 
 

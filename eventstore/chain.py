@@ -25,9 +25,13 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                            allow_nan=False)
+_string = json.encoder.encode_basestring  # = json.dumps(s, ensure_ascii=False) for a str
+
+
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    return _ENCODER.encode(value)
 
 
 def canonical_bytes(
@@ -45,10 +49,10 @@ def canonical_bytes(
     """The canonical document. `data_json` is canonical_json(data), made once per event and also
     sent to PostgreSQL; keys are written in sorted order, so this is canonical_json(document)."""
     text = (
-        f'{{"actor":{canonical_json(actor)},"data":{data_json},'
+        f'{{"actor":{_string(actor)},"data":{data_json},'
         f'"event_id":"{event_id}","occurred_at":"{iso_utc(occurred_at)}",'
         f'"recorded_at":"{iso_utc(recorded_at)}","schema_version":{int(schema_version)},'
-        f'"stream_id":{canonical_json(stream_id)},"type":{canonical_json(type)},'
+        f'"stream_id":{_string(stream_id)},"type":{_string(type)},'
         f'"version":{int(version)}}}'
     )
     return text.encode("utf-8")
