@@ -4,49 +4,23 @@ checks against Temporal's histories run when Temporal is reachable and are repor
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
 
 import typer
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 
+from caseflow.cli_store import with_store
 from caseflow.config import Settings
-from eventstore import EventStoreError, PostgresEventStore, connect_pool
+from eventstore import PostgresEventStore
 
 app = typer.Typer(help="Audit: replay, verify, export (read-only).", no_args_is_help=True)
-T = TypeVar("T")
 
 
 def _stream(case_id: str) -> str:
     return case_id if case_id.startswith("complaint-") else f"complaint-{case_id}"
-
-
-def _run(work: Callable[[PostgresEventStore, Settings], Awaitable[T]]) -> T:
-    settings = Settings()
-
-    async def go() -> T:
-        if settings.database_url is not None:
-            dsn = settings.database_url.get_secret_value()
-        else:
-            from caseflow.stack import start_embedded_postgres
-
-            dsn = start_embedded_postgres(settings.data_dir.resolve() / "postgres")
-        pool = await connect_pool(dsn, max_size=2)
-        try:
-            return await work(PostgresEventStore(pool), settings)
-        finally:
-            await pool.close()
-
-    try:
-        return asyncio.run(go())
-    except EventStoreError as exc:
-        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(code=1) from exc
 
 
 async def _temporal(settings: Settings) -> Client | None:
@@ -70,7 +44,8 @@ def replay(
     if at is not None and at.tzinfo is None:
         typer.secho("error: --at needs a time zone (e.g. +08:00)", fg=typer.colors.RED, err=True)
         raise typer.Exit(code=2)
-    case = _run(lambda store, _: complaint_as_of(store, _stream(case_id), at=at, version=version))
+    case = with_store(
+        lambda store, _: complaint_as_of(store, _stream(case_id), at=at, version=version))
     zone = Settings().zone
     s = case.state
     moment = at.isoformat() if at else (f"version {version}" if version else "now")
@@ -97,7 +72,7 @@ def verify(
             await store.stream_ids("complaint-")
         return await verify_streams(store, streams, await _temporal(settings))
 
-    report = _run(work)
+    report = with_store(work)
     for problem in report.problems:
         typer.echo(f"PROBLEM {problem.stream_id} v{problem.version}: {problem.problem}")
     for skipped in report.not_checked:
@@ -119,7 +94,7 @@ def export(
     if fmt not in ("json", "html"):
         typer.secho("error: --format is json or html", fg=typer.colors.RED, err=True)
         raise typer.Exit(code=2)
-    record = _run(lambda store, _: export_json(store, _stream(case_id)))
+    record = with_store(lambda store, _: export_json(store, _stream(case_id)))
     text = json.dumps(record, ensure_ascii=False, indent=1) if fmt == "json" \
         else export_html(record)
     out.write_text(text, encoding="utf-8")

@@ -188,3 +188,28 @@ def show(case_id: str) -> None:
         return await service.view(case_id)
 
     _show(_run(work))
+
+
+@app.command("list")
+def worklist(
+    status: str | None = typer.Option(None),
+    outlet: str | None = typer.Option(None),
+    handler: str | None = typer.Option(None),
+    breached: bool | None = typer.Option(None, "--breached/--not-breached"),
+    limit: int = typer.Option(50, min=1, max=1000),
+) -> None:
+    """The worklist: cases matching every filter, soonest deadline first."""
+    from caseflow.cli_store import with_store
+    from projections.complaints import list_cases
+
+    rows = with_store(lambda store, _: list_cases(
+        store.pool, status=status, outlet=outlet, handler=handler, breached=breached,
+        limit=limit))
+    zone = Settings().zone
+    typer.echo(f"{'case':<16} {'status':<13} {'handler':<14} {'outlet':<12} "
+               f"{'due (' + zone.key + ')':<22} breached")
+    for r in rows:
+        due = r.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if r.due_at else "-"
+        typer.echo(f"{r.case_id:<16} {r.status:<13} {r.handler or '-':<14} {r.outlet:<12} "
+                   f"{due:<22} {'YES' if r.breached else ''}")
+    typer.echo(f"{len(rows)} case(s)")

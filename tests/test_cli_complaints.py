@@ -91,6 +91,10 @@ async def test_walk_a_complaint_to_closed_from_the_cli(
                                  "--description", "d", "--outlet", "o", "--tier", "vip",
                                  "--as", "a")
         assert code == 1 and "invalid input: client_tier" in err
+        code, out, _ = await run("list", "--outlet", "o-9", "--limit", "1000")
+        assert code == 0 and case in out and "closed" in out
+        code, _, err = await run("list", "--limit", "0")
+        assert code == 2 and "limit" in err
         code, out, _ = await caseflow(temporal_env, task_queue, calendar, "audit", "verify", case)
         assert code == 0 and "1 streams" in out and "0 problems" in out
         assert "not checked" not in out  # Temporal was reachable: every check ran

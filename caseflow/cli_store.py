@@ -1,0 +1,38 @@
+"""Opening the event store for a CLI command: DATABASE_URL, or the embedded PostgreSQL of the
+data folder (found running under `./dev.sh up`, else started for the command and stopped)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import typer
+
+from caseflow.config import Settings
+from eventstore import EventStoreError, PostgresEventStore, connect_pool
+
+T = TypeVar("T")
+
+
+def with_store(work: Callable[[PostgresEventStore, Settings], Awaitable[T]]) -> T:
+    settings = Settings()
+
+    async def go() -> T:
+        if settings.database_url is not None:
+            dsn = settings.database_url.get_secret_value()
+        else:
+            from caseflow.stack import start_embedded_postgres
+
+            dsn = start_embedded_postgres(settings.data_dir.resolve() / "postgres")
+        pool = await connect_pool(dsn, max_size=2)
+        try:
+            return await work(PostgresEventStore(pool), settings)
+        finally:
+            await pool.close()
+
+    try:
+        return asyncio.run(go())
+    except EventStoreError as exc:
+        typer.secho(f"error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(code=1) from exc
