@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from domain.tier import ClientTier
+
+__all__ = ["Channel", "ClientTier", "CloseReason", "EscalationReason", "ExtensionStatus",
+           "ReplyMethod", "Status"]
+
 
 class Channel(StrEnum):
     IN_PERSON = "in_person"
@@ -12,18 +17,6 @@ class Channel(StrEnum):
     PHONE = "phone"
     E_BANKING = "e_banking"
     OTHER_ELECTRONIC = "other_electronic"
-
-
-class ClientTier(StrEnum):
-    CORE_PREMIUM = "core_premium"
-    ORDINARY_PREMIUM = "ordinary_premium"
-    POTENTIAL = "potential"
-    PREMIUM_TO_BE_WON = "premium_to_be_won"
-    ORDINARY = "ordinary"
-
-    @property
-    def is_premium(self) -> bool:
-        return self in (ClientTier.CORE_PREMIUM, ClientTier.ORDINARY_PREMIUM)
 
 
 class Status(StrEnum):

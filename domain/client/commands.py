@@ -1,0 +1,96 @@
+"""Client commands: each carries who asks and when."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.client.model import Assessment, ContactChannel, ContactOutcome, ContactPreference
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class _Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    actor: Name
+    at: AwareDatetime
+
+
+class Identify(_Command):
+    kind: Literal["identify"] = "identify"
+    client_id: Name
+    assessment: Assessment
+    referred_by: Name | None = None
+
+
+class RecordContactAttempt(_Command):
+    kind: Literal["contact_attempt"] = "contact_attempt"
+    channel: ContactChannel
+    outcome: ContactOutcome
+    next_step: Text
+
+
+class RecordMeeting(_Command):
+    kind: Literal["meeting"] = "meeting"
+    needs: Text
+    proposals: Text
+    deal: bool
+    no_deal_reason: Text | None = None
+    next_contact_at: AwareDatetime
+
+
+class RecordSale(_Command):
+    kind: Literal["sale"] = "sale"
+    product: Name
+
+
+class ReassignManager(_Command):
+    kind: Literal["reassign_manager"] = "reassign_manager"
+    manager: Name
+    reason: Text
+
+
+class RequestAccountClosure(_Command):
+    kind: Literal["request_closure"] = "request_closure"
+    account: Name
+
+
+class RecordRetention(_Command):
+    kind: Literal["retention"] = "retention"
+    retained: bool
+    note: Text
+
+
+class LogContact(_Command):
+    kind: Literal["log_contact"] = "log_contact"
+    channel: ContactChannel
+    summary: Text
+
+
+class SetContactPreference(_Command):
+    kind: Literal["set_preference"] = "set_preference"
+    preference: ContactPreference
+
+
+class Reassess(_Command):
+    kind: Literal["reassess"] = "reassess"
+    assessment: Assessment
+
+
+class LinkComplaint(_Command):
+    """From the complaint side: a case opened, breached or closed for this client."""
+
+    kind: Literal["link_complaint"] = "link_complaint"
+    case_id: Name
+    change: Literal["opened", "breached", "closed"]
+
+
+ClientCommand = Annotated[
+    Identify | RecordContactAttempt | RecordMeeting | RecordSale | ReassignManager
+    | RequestAccountClosure | RecordRetention | LogContact | SetContactPreference | Reassess
+    | LinkComplaint,
+    Field(discriminator="kind"),
+]

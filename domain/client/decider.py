@@ -1,0 +1,235 @@
+"""`decide` for the client relationship, the tier assessment, and when the next contact is due."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from domain.client.commands import (
+    ClientCommand,
+    Identify,
+    LinkComplaint,
+    LogContact,
+    Reassess,
+    ReassignManager,
+    RecordContactAttempt,
+    RecordMeeting,
+    RecordRetention,
+    RecordSale,
+    RequestAccountClosure,
+    SetContactPreference,
+)
+from domain.client.events import (
+    AccountClosed,
+    ClientEvent,
+    ClientIdentified,
+    ClientLost,
+    ClosureRequested,
+    ComplaintLinked,
+    ContactAttempted,
+    ContactLogged,
+    FollowUpAbandoned,
+    FollowUpPlanned,
+    ManagerAssigned,
+    MeetingHeld,
+    PreferenceSet,
+    RetentionAttempted,
+    SaleRecorded,
+    StageChanged,
+    TierReassessed,
+)
+from domain.client.model import (
+    Assessment,
+    ContactChannel,
+    ContactOutcome,
+    ContactPreference,
+    Stage,
+)
+from domain.client.policy import ClientPolicy
+from domain.client.state import ClientState
+from domain.errors import IllegalStepError, RuleViolationError
+from domain.tier import ClientTier
+
+_ACTIVE = (Stage.CONTACT, Stage.SERVE, Stage.MAINTAIN, Stage.NORMAL_CHANNELS)
+
+
+def assess(assessment: Assessment, policy: ClientPolicy) -> tuple[ClientTier, Decimal]:
+    w, t = policy.weights, policy.thresholds
+    score = (assessment.deposits_10k * w.deposits_per_10k + assessment.loans_10k * w.loans_per_10k
+             + assessment.intermediary_products * w.intermediary_products
+             + assessment.family * w.family + assessment.occupation * w.occupation
+             + assessment.social_standing * w.social_standing)
+    if assessment.main_bank_elsewhere and score >= t.ordinary_premium:
+        return ClientTier.PREMIUM_TO_BE_WON, score
+    if score >= t.core_premium:
+        return ClientTier.CORE_PREMIUM, score
+    if score >= t.ordinary_premium:
+        return ClientTier.ORDINARY_PREMIUM, score
+    if score >= t.potential:
+        return ClientTier.POTENTIAL, score
+    return ClientTier.ORDINARY, score
+
+
+def stage_for(tier: ClientTier) -> Stage:
+    if tier.is_premium:
+        return Stage.MAINTAIN
+    if tier in (ClientTier.POTENTIAL, ClientTier.PREMIUM_TO_BE_WON):
+        return Stage.CONTACT
+    return Stage.NORMAL_CHANNELS
+
+
+def decide(
+    state: ClientState, command: ClientCommand, policy: ClientPolicy
+) -> list[ClientEvent]:
+    base = {"actor": command.actor, "at": command.at}
+    if not isinstance(command, Identify) and state.stage == Stage.NEW:
+        raise IllegalStepError("identify the client first")
+    if state.stage == Stage.LOST and not isinstance(command, LinkComplaint):
+        raise IllegalStepError("the client was lost: the relationship takes no more steps")
+    match command:
+        case Identify():
+            if state.stage != Stage.NEW:
+                raise IllegalStepError(f"client {state.client_id} is already identified")
+            tier, score = assess(command.assessment, policy)
+            stage = stage_for(tier)
+            held = command.assessment
+            products = held.intermediary_products + (held.deposits_10k > 0) + (held.loans_10k > 0)
+            events: list[ClientEvent] = [ClientIdentified(
+                **base, client_id=command.client_id, tier=tier, score=score, stage=stage,
+                products_held=products, referred_by=command.referred_by,
+                policy_version=policy.version)]
+            if stage == Stage.CONTACT:
+                events.append(_plan(command.at, policy, base))
+            return events
+
+        case RecordContactAttempt():
+            if state.stage != Stage.CONTACT or state.follow_up_abandoned:
+                raise IllegalStepError("there is no follow-up plan running for this client")
+            if state.meeting_agreed:
+                raise IllegalStepError("a meeting is agreed: record the meeting")
+            _respect_preference(state, command.channel)
+            attempt = ContactAttempted(**base, attempt=state.attempts + 1,
+                                       channel=command.channel, outcome=command.outcome,
+                                       next_step=command.next_step)
+            failed = command.outcome != ContactOutcome.MEETING_AGREED
+            if failed and state.attempts + 1 >= len(state.follow_up_due):
+                return [attempt,
+                        FollowUpAbandoned(**base, reason=f"{state.attempts + 1} attempts "
+                                          "without an agreed meeting"),
+                        StageChanged(**base, stage=Stage.NORMAL_CHANNELS)]
+            return [attempt]
+
+        case RecordMeeting():
+            if state.stage == Stage.CONTACT and not state.meeting_agreed:
+                raise IllegalStepError("no meeting was agreed with this client")
+            if state.stage == Stage.NORMAL_CHANNELS:
+                raise IllegalStepError("the client is served through normal channels")
+            if not command.deal and not command.no_deal_reason:
+                raise RuleViolationError("no deal: record the reason")
+            if command.next_contact_at <= command.at:
+                raise RuleViolationError("the agreed next contact must be in the future")
+            return [MeetingHeld(**base, needs=command.needs, proposals=command.proposals,
+                                deal=command.deal, no_deal_reason=command.no_deal_reason,
+                                next_contact_at=command.next_contact_at)]
+
+        case RecordSale():
+            events = [SaleRecorded(**base, product=command.product)]
+            if state.manager is None:  # the first sale decides who owns the relationship
+                events.append(ManagerAssigned(**base, manager=command.actor,
+                                              previous_manager=None, reason="first sale"))
+            if state.stage in (Stage.CONTACT, Stage.NORMAL_CHANNELS):
+                events.append(StageChanged(**base, stage=Stage.SERVE))
+            return events
+
+        case ReassignManager():
+            if state.manager is None:
+                raise IllegalStepError("the client has no manager yet (the first sale decides)")
+            if command.manager == state.manager:
+                raise IllegalStepError(f"{command.manager} already manages this client")
+            return [ManagerAssigned(**base, manager=command.manager,
+                                    previous_manager=state.manager, reason=command.reason)]
+
+        case RequestAccountClosure():
+            if state.closing_account is not None:
+                raise IllegalStepError("a closure is already being handled")
+            if state.products == 0:
+                raise RuleViolationError("the client holds no account or product with us")
+            if state.tier is not None and state.tier.is_premium:
+                return [ClosureRequested(**base, account=command.account,
+                                         retention_by=state.manager or "outlet_head")]
+            return [ClosureRequested(**base, account=command.account, retention_by="none"),
+                    AccountClosed(**base, account=command.account)]
+
+        case RecordRetention():
+            if state.closing_account is None or state.retention_by in (None, "none"):
+                raise IllegalStepError("no retention attempt is pending")
+            level = "manager" if state.retention_failures == 0 else "outlet_head"
+            retention = RetentionAttempted(**base, level=level, retained=command.retained,
+                                           note=command.note)
+            if command.retained or level == "manager":
+                return [retention]
+            assert state.closing_account is not None
+            return [retention, AccountClosed(**base, account=state.closing_account),
+                    ClientLost(**base, reason="retention failed at the outlet head"),
+                    StageChanged(**base, stage=Stage.LOST)]
+
+        case LogContact():
+            _respect_preference(state, command.channel)
+            return [ContactLogged(**base, channel=command.channel, summary=command.summary)]
+
+        case SetContactPreference():
+            if command.preference == state.preference:
+                raise IllegalStepError(f"the preference is already {command.preference.value}")
+            return [PreferenceSet(**base, preference=command.preference)]
+
+        case Reassess():
+            assert state.tier is not None
+            tier, score = assess(command.assessment, policy)
+            events = [TierReassessed(**base, tier=tier, previous_tier=state.tier, score=score,
+                                     policy_version=policy.version)]
+            if tier.is_premium and state.stage in (Stage.CONTACT, Stage.NORMAL_CHANNELS):
+                events.append(StageChanged(**base, stage=Stage.MAINTAIN))
+            elif not tier.is_premium and state.stage == Stage.MAINTAIN:
+                events.append(StageChanged(**base, stage=Stage.NORMAL_CHANNELS))
+            return events
+
+        case LinkComplaint():
+            return [ComplaintLinked(**base, case_id=command.case_id, change=command.change)]
+    raise IllegalStepError(f"unknown command {command!r}")
+
+
+def next_contact_due(state: ClientState, policy: ClientPolicy) -> datetime | None:
+    """When the manager must next contact the client, or None when nothing is planned."""
+    if state.stage == Stage.CONTACT and not state.follow_up_abandoned and not state.meeting_agreed:
+        if state.attempts < len(state.follow_up_due):
+            due = state.follow_up_due[state.attempts]
+            assert state.assessed_at is not None
+            return datetime.combine(due, state.assessed_at.timetz())
+        return None
+    if state.next_contact_at is not None and (
+        state.last_contact_at is None or state.next_contact_at > state.last_contact_at
+    ):
+        return state.next_contact_at
+    cadence = policy.cadences.get(state.tier) if state.tier else None
+    if state.stage == Stage.MAINTAIN and cadence is not None:
+        since = state.last_contact_at or state.assessed_at
+        assert since is not None
+        return since + timedelta(days=cadence.contact_every_days)
+    return None
+
+
+def churn_risk(state: ClientState, policy: ClientPolicy) -> int:
+    return policy.churn_risk(state.products, len(state.open_complaints),
+                             len(state.breached_complaints))
+
+
+def _plan(start: datetime, policy: ClientPolicy, base: dict[str, object]) -> FollowUpPlanned:
+    dates = tuple(start.date() + timedelta(days=policy.follow_up_interval_days * k)
+                  for k in range(policy.follow_up_attempts))
+    return FollowUpPlanned(**base, due_dates=dates)
+
+
+def _respect_preference(state: ClientState, channel: ContactChannel) -> None:
+    if state.preference == ContactPreference.DO_NOT_DISTURB and channel == ContactChannel.PHONE:
+        raise RuleViolationError("the client asked not to be disturbed: no phone calls",
+                                 rule="do_not_disturb")

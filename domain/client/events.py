@@ -1,0 +1,141 @@
+"""Client events: a discriminated union on `type`, each with its schema version."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+
+from domain.client.model import ContactChannel, ContactOutcome, ContactPreference, Stage
+from domain.tier import ClientTier
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: Literal[1] = 1
+    actor: str
+    at: AwareDatetime
+
+
+class ClientIdentified(_Event):
+    type: Literal["client_identified"] = "client_identified"
+    client_id: str
+    tier: ClientTier
+    score: Decimal
+    stage: Stage
+    products_held: int
+    """Deposits, loans and intermediary products held at identification: product coverage."""
+    referred_by: str | None
+    policy_version: str
+
+
+class FollowUpPlanned(_Event):
+    type: Literal["follow_up_planned"] = "follow_up_planned"
+    due_dates: tuple[date, ...]
+
+
+class ContactAttempted(_Event):
+    type: Literal["contact_attempted"] = "contact_attempted"
+    attempt: int
+    channel: ContactChannel
+    outcome: ContactOutcome
+    next_step: str
+
+
+class FollowUpAbandoned(_Event):
+    type: Literal["follow_up_abandoned"] = "follow_up_abandoned"
+    reason: str
+
+
+class MeetingHeld(_Event):
+    type: Literal["meeting_held"] = "meeting_held"
+    needs: str
+    proposals: str
+    deal: bool
+    no_deal_reason: str | None
+    next_contact_at: AwareDatetime
+
+
+class SaleRecorded(_Event):
+    type: Literal["sale_recorded"] = "sale_recorded"
+    product: str
+
+
+class ManagerAssigned(_Event):
+    type: Literal["manager_assigned"] = "manager_assigned"
+    manager: str
+    previous_manager: str | None
+    reason: str
+
+
+class StageChanged(_Event):
+    type: Literal["stage_changed"] = "stage_changed"
+    stage: Stage
+
+
+class ClosureRequested(_Event):
+    type: Literal["closure_requested"] = "closure_requested"
+    account: str
+    retention_by: str
+    """Who must now attempt to retain the client: the manager, then the outlet head."""
+
+
+class RetentionAttempted(_Event):
+    type: Literal["retention_attempted"] = "retention_attempted"
+    level: Literal["manager", "outlet_head"]
+    retained: bool
+    note: str
+
+
+class AccountClosed(_Event):
+    type: Literal["account_closed"] = "account_closed"
+    account: str
+
+
+class ClientLost(_Event):
+    type: Literal["client_lost"] = "client_lost"
+    reason: str
+
+
+class ContactLogged(_Event):
+    type: Literal["contact_logged"] = "contact_logged"
+    channel: ContactChannel
+    summary: str
+
+
+class PreferenceSet(_Event):
+    type: Literal["preference_set"] = "preference_set"
+    preference: ContactPreference
+
+
+class TierReassessed(_Event):
+    type: Literal["tier_reassessed"] = "tier_reassessed"
+    tier: ClientTier
+    previous_tier: ClientTier
+    score: Decimal
+    policy_version: str
+
+
+class ComplaintLinked(_Event):
+    type: Literal["complaint_linked"] = "complaint_linked"
+    case_id: str
+    change: Literal["opened", "breached", "closed"]
+
+
+_ALL = (ClientIdentified, FollowUpPlanned, ContactAttempted, FollowUpAbandoned, MeetingHeld,
+        SaleRecorded, ManagerAssigned, StageChanged, ClosureRequested, RetentionAttempted,
+        AccountClosed, ClientLost, ContactLogged, PreferenceSet, TierReassessed, ComplaintLinked)
+
+ClientEvent = Annotated[
+    ClientIdentified | FollowUpPlanned | ContactAttempted | FollowUpAbandoned | MeetingHeld
+    | SaleRecorded | ManagerAssigned | StageChanged | ClosureRequested | RetentionAttempted
+    | AccountClosed | ClientLost | ContactLogged | PreferenceSet | TierReassessed | ComplaintLinked,
+    Field(discriminator="type"),
+]
+EVENT_ADAPTER: TypeAdapter[ClientEvent] = TypeAdapter(ClientEvent)
+EVENT_TYPES: dict[tuple[str, int], type[BaseModel]] = {
+    (cls.model_fields["type"].default, 1): cls for cls in _ALL
+}

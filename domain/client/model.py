@@ -1,0 +1,57 @@
+"""Vocabulary of the client relationship."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.tier import ClientTier
+
+__all__ = ["Assessment", "ClientTier", "ContactChannel", "ContactOutcome", "ContactPreference",
+           "Stage"]
+
+
+class Stage(StrEnum):
+    NEW = "new"
+    CONTACT = "contact"             # 接触营销: a follow-up plan for potential / to-be-won clients
+    SERVE = "serve"                 # 业务处理: a named manager, accounts, sales
+    MAINTAIN = "maintain"           # 关系维护: the maintenance plan of the tier
+    NORMAL_CHANNELS = "normal_channels"  # ordinary clients: no follow-up
+    LOST = "lost"
+
+
+class ContactChannel(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    LETTER = "letter"
+    SMS = "sms"
+    MEETING = "meeting"
+
+
+class ContactOutcome(StrEnum):
+    NO_ANSWER = "no_answer"
+    NOT_INTERESTED = "not_interested"
+    MEETING_AGREED = "meeting_agreed"
+
+
+class ContactPreference(StrEnum):
+    DO_NOT_DISTURB = "do_not_disturb"
+    MODERATE = "moderate"
+    FREQUENT = "frequent"
+
+
+class Assessment(BaseModel):
+    """The identification inputs (seed 001): money in 10 000 CNY as decimals, the soft factors
+    on a 0–5 scale, and whether the client's main bank is another bank."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    deposits_10k: Decimal = Field(ge=0)
+    loans_10k: Decimal = Field(ge=0)
+    intermediary_products: int = Field(ge=0)
+    family: int = Field(ge=0, le=5)
+    occupation: int = Field(ge=0, le=5)
+    social_standing: int = Field(ge=0, le=5)
+    main_bank_elsewhere: bool = False

@@ -1,0 +1,129 @@
+"""The state of a client relationship, and `evolve` (never raises)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.client.events import (
+    AccountClosed,
+    ClientEvent,
+    ClientIdentified,
+    ClientLost,
+    ClosureRequested,
+    ComplaintLinked,
+    ContactAttempted,
+    ContactLogged,
+    FollowUpAbandoned,
+    FollowUpPlanned,
+    ManagerAssigned,
+    MeetingHeld,
+    PreferenceSet,
+    RetentionAttempted,
+    SaleRecorded,
+    StageChanged,
+    TierReassessed,
+)
+from domain.client.model import ContactOutcome, ContactPreference, Stage
+from domain.tier import ClientTier
+
+
+class ClientState(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    version: int = 0
+    stage: Stage = Stage.NEW
+    client_id: str | None = None
+    tier: ClientTier | None = None
+    score: Decimal | None = None
+    assessed_at: datetime | None = None
+    referred_by: str | None = None
+    follow_up_due: tuple[date, ...] = ()
+    attempts: int = 0
+    meeting_agreed: bool = False
+    follow_up_abandoned: bool = False
+    meetings: int = 0
+    next_contact_at: datetime | None = None
+    last_contact_at: datetime | None = None
+    manager: str | None = None
+    products: int = 0
+    preference: ContactPreference = ContactPreference.MODERATE
+    closing_account: str | None = None
+    retention_by: str | None = None
+    retention_failures: int = 0
+    open_complaints: frozenset[str] = frozenset()
+    breached_complaints: frozenset[str] = frozenset()
+
+
+def initial_state() -> ClientState:
+    return ClientState()
+
+
+def evolve(state: ClientState, event: ClientEvent) -> ClientState:
+    s = state.model_copy(update={"version": state.version + 1})
+    match event:
+        case ClientIdentified():
+            return s.model_copy(update={
+                "client_id": event.client_id, "tier": event.tier, "score": event.score,
+                "stage": event.stage, "referred_by": event.referred_by,
+                "products": event.products_held, "assessed_at": event.at})
+        case FollowUpPlanned():
+            return s.model_copy(update={"follow_up_due": event.due_dates, "attempts": 0})
+        case ContactAttempted():
+            return s.model_copy(update={
+                "attempts": s.attempts + 1, "last_contact_at": event.at,
+                "meeting_agreed": s.meeting_agreed
+                or event.outcome == ContactOutcome.MEETING_AGREED})
+        case FollowUpAbandoned():
+            return s.model_copy(update={"follow_up_abandoned": True})
+        case MeetingHeld():
+            return s.model_copy(update={"meetings": s.meetings + 1, "last_contact_at": event.at,
+                                        "next_contact_at": event.next_contact_at})
+        case SaleRecorded():
+            return s.model_copy(update={"products": s.products + 1})
+        case ManagerAssigned():
+            return s.model_copy(update={"manager": event.manager})
+        case StageChanged():
+            return s.model_copy(update={"stage": event.stage})
+        case ClosureRequested():
+            return s.model_copy(update={"closing_account": event.account,
+                                        "retention_by": event.retention_by,
+                                        "retention_failures": 0})
+        case RetentionAttempted():
+            if event.retained:
+                return s.model_copy(update={"closing_account": None, "retention_by": None})
+            return s.model_copy(update={"retention_failures": s.retention_failures + 1,
+                                        "retention_by": "outlet_head"})
+        case AccountClosed():
+            return s.model_copy(update={"closing_account": None, "retention_by": None,
+                                        "products": s.products - 1})
+        case ClientLost():
+            return s
+        case ContactLogged():
+            return s.model_copy(update={"last_contact_at": event.at})
+        case PreferenceSet():
+            return s.model_copy(update={"preference": event.preference})
+        case TierReassessed():
+            return s.model_copy(update={"tier": event.tier, "score": event.score,
+                                        "assessed_at": event.at})
+        case ComplaintLinked():
+            open_, breached = set(s.open_complaints), set(s.breached_complaints)
+            if event.change == "opened":
+                open_.add(event.case_id)
+            elif event.change == "breached":
+                breached.add(event.case_id)
+            else:
+                open_.discard(event.case_id)
+                breached.discard(event.case_id)
+            return s.model_copy(update={"open_complaints": frozenset(open_),
+                                        "breached_complaints": frozenset(breached)})
+    return s
+
+
+def fold(events: list[ClientEvent], state: ClientState | None = None) -> ClientState:
+    current = state if state is not None else initial_state()
+    for event in events:
+        current = evolve(current, event)
+    return current
