@@ -14,12 +14,12 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeUpdate
+from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
+from workflows import recording
+
 with workflow.unsafe.imports_passed_through():
-    from activities.eventstore import AppendRequest, AppendResult
-    from activities.notify import NotifyItem, NotifyRequest
     from domain.complaint import (
         SLA_CLOCK,
         ComplaintEvent,
@@ -33,9 +33,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.complaint.commands import AcknowledgeClient, Command, RegisterComplaint
     from domain.complaint.model import Status
     from domain.complaint.notifications import notifications_for
-    from domain.complaint.summary import CaseSummary, summarize
+    from domain.complaint.summary import summarize
     from domain.errors import DomainError
-    from eventstore.records import NewEvent
     from workflows.complaint_messages import (
         CommandRequest,
         ComplaintInput,
@@ -44,17 +43,6 @@ with workflow.unsafe.imports_passed_through():
         workflow_id,
     )
     from workflows.search_attributes import CASE_BREACHED, CASE_DEADLINE, CASE_STATUS
-
-# Appends and outbox writes are short, idempotent database writes made on the workflow's behalf:
-# local activities (run by this worker, recorded as markers) spare a server round trip per step.
-# A local activity re-run after a crash finds its event ids stored and succeeds without a copy.
-ACTIVITY_TIMEOUT = timedelta(seconds=30)
-ACTIVITY_RETRY = RetryPolicy(
-    maximum_interval=timedelta(minutes=1),
-    non_retryable_error_types=["ConcurrencyError", "IdempotencyConflictError",
-                               "MalformedEventError"],
-)
-
 
 @workflow.defn(name="ComplaintWorkflow")
 class ComplaintWorkflow:
@@ -153,38 +141,16 @@ class ComplaintWorkflow:
                 events += decided
         except DomainError as error:
             raise rejection(error) from None
-        await self._append(events, summarize(state))
+        await recording.append(self._stream_id, self._state.version, events,
+                               summarize(state).model_dump(mode="json"))
         self._state = state
         self._registering = None
         await self._notify(events)
         self._publish_search_attributes()
 
-    async def _append(self, events: list[ComplaintEvent], summary: CaseSummary) -> None:
-        request = AppendRequest(
-            stream_id=self._stream_id,
-            expected_version=self._state.version,
-            read_model=summary.model_dump(mode="json"),
-            events=[
-                NewEvent(event_id=workflow.uuid4(), type=e.type, schema_version=e.schema_version,
-                         data=e.model_dump(mode="json"), occurred_at=e.at, actor=e.actor)
-                for e in events
-            ],
-        )
-        await workflow.execute_local_activity(
-            "append_events", request, result_type=AppendResult,
-            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-        )
-
     async def _notify(self, events: list[ComplaintEvent]) -> None:
-        notifications = notifications_for(self._state, events, self._stream_id,
-                                           self._rules.policy)
-        if notifications:
-            items = [NotifyItem(notification_id=workflow.uuid4(), notification=n)
-                     for n in notifications]
-            await workflow.execute_local_activity(
-                "notify", NotifyRequest(items=items),
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-            )
+        await recording.notify(
+            notifications_for(self._state, events, self._stream_id, self._rules.policy))
 
     def _publish_search_attributes(self) -> None:
         """Upsert status, deadline and breach flag, only when one of them changed."""

@@ -88,9 +88,15 @@ class LinkComplaint(_Command):
     change: Literal["opened", "breached", "closed"]
 
 
+class ClockTick(_Command):
+    """From the client's own clock (a workflow timer): raise whatever alarm is due now."""
+
+    kind: Literal["clock"] = "clock"
+
+
 ClientCommand = Annotated[
     Identify | RecordContactAttempt | RecordMeeting | RecordSale | ReassignManager
     | RequestAccountClosure | RecordRetention | LogContact | SetContactPreference | Reassess
-    | LinkComplaint,
+    | LinkComplaint | ClockTick,
     Field(discriminator="kind"),
 ]

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from domain.client.commands import (
     ClientCommand,
+    ClockTick,
     Identify,
     LinkComplaint,
     LogContact,
@@ -195,6 +196,14 @@ def decide(
 
         case LinkComplaint():
             return [ComplaintLinked(**base, case_id=command.case_id, change=command.change)]
+
+        case ClockTick():
+            from domain.client.clock import due_now
+
+            events = due_now(state, policy, command.at, command.actor)
+            if not events:
+                raise IllegalStepError("nothing is due on the client's clock")
+            return events
     raise IllegalStepError(f"unknown command {command!r}")
 
 

@@ -125,14 +125,44 @@ class ComplaintLinked(_Event):
     change: Literal["opened", "breached", "closed"]
 
 
+class ContactDue(_Event):
+    """The clock: a planned or cadence contact falls due (reminder to the manager)."""
+
+    type: Literal["contact_due"] = "contact_due"
+    due_at: AwareDatetime
+    alerted: tuple[str, ...]
+
+
+class ContactOverdue(_Event):
+    """The clock: still no contact some days after it fell due (alert to the supervisor)."""
+
+    type: Literal["contact_overdue"] = "contact_overdue"
+    due_at: AwareDatetime
+    alerted: tuple[str, ...]
+
+
+class ReviewDue(_Event):
+    type: Literal["review_due"] = "review_due"
+    due_at: AwareDatetime
+    alerted: tuple[str, ...]
+
+
+class ReassessmentDue(_Event):
+    type: Literal["reassessment_due"] = "reassessment_due"
+    due_at: AwareDatetime
+    alerted: tuple[str, ...]
+
+
 _ALL = (ClientIdentified, FollowUpPlanned, ContactAttempted, FollowUpAbandoned, MeetingHeld,
         SaleRecorded, ManagerAssigned, StageChanged, ClosureRequested, RetentionAttempted,
-        AccountClosed, ClientLost, ContactLogged, PreferenceSet, TierReassessed, ComplaintLinked)
+        AccountClosed, ClientLost, ContactLogged, PreferenceSet, TierReassessed, ComplaintLinked,
+        ContactDue, ContactOverdue, ReviewDue, ReassessmentDue)
 
 ClientEvent = Annotated[
     ClientIdentified | FollowUpPlanned | ContactAttempted | FollowUpAbandoned | MeetingHeld
     | SaleRecorded | ManagerAssigned | StageChanged | ClosureRequested | RetentionAttempted
-    | AccountClosed | ClientLost | ContactLogged | PreferenceSet | TierReassessed | ComplaintLinked,
+    | AccountClosed | ClientLost | ContactLogged | PreferenceSet | TierReassessed | ComplaintLinked
+    | ContactDue | ContactOverdue | ReviewDue | ReassessmentDue,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[ClientEvent] = TypeAdapter(ClientEvent)

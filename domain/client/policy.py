@@ -58,6 +58,8 @@ class ClientPolicy(BaseModel):
     follow_up_attempts: int = Field(default=3, ge=1)
     follow_up_interval_days: int = Field(default=7, ge=1)
     reassess_every_days: int = Field(default=180, ge=1)
+    overdue_escalation_days: int = Field(default=7, ge=1)
+    """Days after a contact fell due before the supervisor is alerted."""
     churn_by_products: dict[int, int] = {1: 62, 3: 42, 5: 12}
     """Churn risk (%) from this many products upward, until the next entry."""
     churn_open_complaint: int = 10

@@ -15,13 +15,17 @@ from domain.client.events import (
     ClosureRequested,
     ComplaintLinked,
     ContactAttempted,
+    ContactDue,
     ContactLogged,
+    ContactOverdue,
     FollowUpAbandoned,
     FollowUpPlanned,
     ManagerAssigned,
     MeetingHeld,
     PreferenceSet,
+    ReassessmentDue,
     RetentionAttempted,
+    ReviewDue,
     SaleRecorded,
     StageChanged,
     TierReassessed,
@@ -53,6 +57,11 @@ class ClientState(BaseModel):
     closing_account: str | None = None
     retention_by: str | None = None
     retention_failures: int = 0
+    last_review_at: datetime | None = None
+    reminded_for: datetime | None = None
+    escalated_for: datetime | None = None
+    review_reminded_for: datetime | None = None
+    reassess_reminded_for: datetime | None = None
     open_complaints: frozenset[str] = frozenset()
     breached_complaints: frozenset[str] = frozenset()
 
@@ -108,6 +117,15 @@ def evolve(state: ClientState, event: ClientEvent) -> ClientState:
         case TierReassessed():
             return s.model_copy(update={"tier": event.tier, "score": event.score,
                                         "assessed_at": event.at})
+        case ContactDue():
+            return s.model_copy(update={"reminded_for": event.due_at})
+        case ContactOverdue():
+            return s.model_copy(update={"escalated_for": event.due_at})
+        case ReviewDue():  # the reminder opens the next review period
+            return s.model_copy(update={"review_reminded_for": event.due_at,
+                                        "last_review_at": event.due_at})
+        case ReassessmentDue():
+            return s.model_copy(update={"reassess_reminded_for": event.due_at})
         case ComplaintLinked():
             open_, breached = set(s.open_complaints), set(s.breached_complaints)
             if event.change == "opened":
