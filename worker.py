@@ -17,13 +17,15 @@ from activities.eventstore import EventStoreActivities
 from activities.notify import Notifier, NotifyActivities, OutboxNotifier
 from caseflow.config import Settings
 from caseflow.logs import configure_logging
+from domain.client import EVENT_TYPES as CLIENT_EVENT_TYPES
 from domain.complaint import EVENT_TYPES as COMPLAINT_EVENT_TYPES
 from eventstore import PostgresEventStore
 from projections.complaints import project_complaint
+from workflows.client import ClientWorkflow
 from workflows.complaint import ComplaintWorkflow
 
-WORKFLOWS: list[type[Any]] = [ComplaintWorkflow]
-EVENT_SCHEMAS = {**COMPLAINT_EVENT_TYPES}
+WORKFLOWS: list[type[Any]] = [ComplaintWorkflow, ClientWorkflow]
+EVENT_SCHEMAS = {**COMPLAINT_EVENT_TYPES, **CLIENT_EVENT_TYPES}
 """Every event type the workers write, by (type, schema version): the store validates against it."""
 READ_MODEL_WRITERS = {"complaint": project_complaint}
 

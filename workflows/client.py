@@ -1,0 +1,113 @@
+"""ClientWorkflow: one per client (id `client-<client id>`), for years.
+
+Officer steps arrive as the `command` update (validator runs `decide`). The client's clock
+(contact due, overdue to the supervisor, review, re-assessment) is one timer re-armed after every
+change. Before its history grows large it continues as new, carrying its state; the event stream
+in the store continues across runs without a gap (the next append expects the carried version).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+from workflows import recording
+
+with workflow.unsafe.imports_passed_through():
+    from domain.client import churn_risk, decide, fold, initial_state
+    from domain.client.clock import next_client_alarm
+    from domain.client.commands import ClockTick, Identify
+    from domain.client.model import Stage
+    from domain.client.notifications import notifications_for
+    from domain.complaint.decider import SLA_CLOCK
+    from domain.errors import DomainError
+    from workflows.client_messages import (
+        ClientCommandRequest,
+        ClientInput,
+        ClientView,
+        client_workflow_id,
+    )
+    from workflows.complaint_messages import rejection
+
+
+@workflow.defn(name="ClientWorkflow")
+class ClientWorkflow:
+    @workflow.init
+    def __init__(self, start: ClientInput) -> None:
+        self._policy = start.policy
+        self._stream_id = client_workflow_id(start.identify.client_id)
+        self._state = start.carried or initial_state()
+        self._lock = asyncio.Lock()
+        self._woken = False
+
+    @workflow.run
+    async def run(self, start: ClientInput) -> None:
+        if start.carried is None:
+            async with self._lock:
+                await self._apply(start.identify)
+        while self._state.stage != Stage.LOST:
+            if (workflow.info().is_continue_as_new_suggested()
+                    or workflow.info().get_current_history_length() > start.max_history_events):
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(start.model_copy(update={"carried": self._state}))
+            await self._wait_for_next_alarm()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+
+    async def _wait_for_next_alarm(self) -> None:
+        alarm = next_client_alarm(self._state, self._policy)
+        self._woken = False
+        if alarm is None:
+            await workflow.wait_condition(lambda: self._woken)
+            return
+        delay = alarm.at - workflow.now()
+        if delay.total_seconds() > 0:
+            try:
+                await workflow.wait_condition(lambda: self._woken, timeout=delay)
+                return
+            except TimeoutError:
+                pass
+        async with self._lock:
+            due = next_client_alarm(self._state, self._policy)
+            if due is not None and due.at <= workflow.now():
+                await self._apply(ClockTick(actor=SLA_CLOCK, at=workflow.now()))
+
+    @workflow.update(name="command")
+    async def command(self, request: ClientCommandRequest) -> ClientView:
+        await workflow.wait_condition(lambda: self._state.stage != Stage.NEW)
+        async with self._lock:
+            await self._apply(self._stamped(request.command))
+            self._woken = True
+        return self.view()
+
+    @command.validator
+    def validate_command(self, request: ClientCommandRequest) -> None:
+        if isinstance(request.command, Identify | ClockTick):
+            raise ApplicationError("identification starts the workflow; the clock is internal",
+                                   type="IllegalStepError", non_retryable=True)
+        try:
+            decide(self._state, self._stamped(request.command), self._policy)
+        except DomainError as error:
+            raise rejection(error) from None
+
+    @workflow.query(name="view")
+    def view(self) -> ClientView:
+        alarm = next_client_alarm(self._state, self._policy)
+        return ClientView(state=self._state, churn_risk=churn_risk(self._state, self._policy),
+                          next_alarm=alarm.kind.__name__ if alarm else None,
+                          next_alarm_at=alarm.at if alarm else None)
+
+    @staticmethod
+    def _stamped(command: Any) -> Any:
+        return command.model_copy(update={"at": workflow.now()})
+
+    async def _apply(self, command: Any) -> None:
+        try:
+            events = decide(self._state, command, self._policy)
+        except DomainError as error:
+            raise rejection(error) from None
+        await recording.append(self._stream_id, self._state.version, events)
+        self._state = fold(events, self._state)
+        await recording.notify(notifications_for(self._state, events, self._stream_id))

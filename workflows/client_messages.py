@@ -1,0 +1,40 @@
+"""The messages of ClientWorkflow (kept out of the sandbox-re-executed workflow module)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.client import ClientPolicy, ClientState
+from domain.client.commands import ClientCommand, Identify
+
+
+def client_workflow_id(client_id: str) -> str:
+    return f"client-{client_id}"
+
+
+class ClientInput(BaseModel):
+    """`carried` is the state handed over by continue-as-new (None on the first run)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    identify: Identify
+    policy: ClientPolicy
+    carried: ClientState | None = None
+    max_history_events: int = 10_000
+
+
+class ClientCommandRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    command: ClientCommand
+
+
+class ClientView(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    state: ClientState
+    churn_risk: int
+    next_alarm: str | None
+    next_alarm_at: datetime | None
