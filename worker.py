@@ -13,6 +13,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from activities.client_link import ClientLinkActivities
 from activities.eventstore import EventStoreActivities
 from activities.notify import Notifier, NotifyActivities, OutboxNotifier
 from caseflow.config import Settings
@@ -49,11 +50,12 @@ def build_worker(
     every workflow task replay its history from scratch (no sticky cache)."""
     store_activities = EventStoreActivities(store, writers=READ_MODEL_WRITERS)
     notify = NotifyActivities(notifier or OutboxNotifier(store.pool))
+    links = ClientLinkActivities(client)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=workflows if workflows is not None else WORKFLOWS,
-        activities=[store_activities.append_events, notify.notify],
+        activities=[store_activities.append_events, notify.notify, links.link_client],
         workflow_runner=SANDBOX_RUNNER,
         max_cached_workflows=max_cached_workflows,
     )

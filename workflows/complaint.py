@@ -14,12 +14,13 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import SearchAttributeUpdate
+from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
 from workflows import recording
 
 with workflow.unsafe.imports_passed_through():
+    from activities.client_link import LinkClientRequest
     from domain.complaint import (
         SLA_CLOCK,
         ComplaintEvent,
@@ -43,6 +44,10 @@ with workflow.unsafe.imports_passed_through():
         workflow_id,
     )
     from workflows.search_attributes import CASE_BREACHED, CASE_DEADLINE, CASE_STATUS
+
+CLIENT_LINK = {"complaint_registered": "opened", "deadline_breached": "breached",
+               "case_closed": "closed"}
+
 
 @workflow.defn(name="ComplaintWorkflow")
 class ComplaintWorkflow:
@@ -146,11 +151,27 @@ class ComplaintWorkflow:
         self._state = state
         self._registering = None
         await self._notify(events)
+        await self._link_client(events)
         self._publish_search_attributes()
 
     async def _notify(self, events: list[ComplaintEvent]) -> None:
         await recording.notify(
             notifications_for(self._state, events, self._stream_id, self._rules.policy))
+
+    async def _link_client(self, events: list[ComplaintEvent]) -> None:
+        """Tell the client's relationship workflow (churn risk; a breach calls for care).
+        Patched in: cases started before this recorded no such activity and must replay."""
+        changes = [change for event in events if (change := CLIENT_LINK.get(event.type))]
+        if not changes or not workflow.patched("link-client-v1"):
+            return
+        assert self._state.client_id is not None and self._state.case_id is not None
+        for change in changes:
+            await workflow.execute_activity(
+                "link_client",
+                LinkClientRequest(client_id=self._state.client_id, case_id=self._state.case_id,
+                                  change=change, at=workflow.now()),
+                result_type=bool, start_to_close_timeout=timedelta(seconds=30),
+                retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=1)))
 
     def _publish_search_attributes(self) -> None:
         """Upsert status, deadline and breach flag, only when one of them changed."""

@@ -128,15 +128,17 @@ def evolve(state: ClientState, event: ClientEvent) -> ClientState:
             return s.model_copy(update={"reassess_reminded_for": event.due_at})
         case ComplaintLinked():
             open_, breached = set(s.open_complaints), set(s.breached_complaints)
+            care: dict[str, object] = {}
             if event.change == "opened":
                 open_.add(event.case_id)
-            elif event.change == "breached":
+            elif event.change == "breached":  # a breach calls for a care contact, now
                 breached.add(event.case_id)
+                care = {"next_contact_at": event.at}
             else:
                 open_.discard(event.case_id)
                 breached.discard(event.case_id)
             return s.model_copy(update={"open_complaints": frozenset(open_),
-                                        "breached_complaints": frozenset(breached)})
+                                        "breached_complaints": frozenset(breached), **care})
     return s
 
 
