@@ -9,6 +9,7 @@ BENCHES = {
     "eventstore": "bench.eventstore_append",
     "complaints": "bench.complaint_throughput",
     "verify": "bench.verify_throughput",
+    "clients": "bench.client_workflows",
 }
 
 

@@ -39,3 +39,12 @@ class BareWorkflow:
     def validate_command(self, step: str) -> None:
         if self._closed:
             raise ValueError("closed")
+
+
+@workflow.defn(name="BareLongLivedWorkflow")
+class BareLongLivedWorkflow:
+    """Baseline for the client benchmark: open for a long time, one timer, nothing else."""
+
+    @workflow.run
+    async def run(self, client_id: str) -> None:
+        await workflow.sleep(timedelta(days=30))
