@@ -16,6 +16,8 @@ from caseflow.binaries import temporal_test_server
 from caseflow.logs import configure_logging
 from caseflow.stack import start_embedded_postgres
 from eventstore import PostgresEventStore, connect_pool
+from tests.complaint_stack import ComplaintStack, complaint_stack
+from worker import EVENT_SCHEMAS
 from workflows.search_attributes import ensure_search_attributes
 
 configure_logging("console", "WARNING")
@@ -56,3 +58,12 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest.fixture
 def task_queue() -> str:
     return f"tq-{uuid.uuid4()}"
+
+
+@pytest.fixture
+async def stack(
+    temporal_env: WorkflowEnvironment, pool: asyncpg.Pool
+) -> AsyncIterator[ComplaintStack]:
+    """A complaint worker and service on the time-skipping server (see complaint_stack)."""
+    async with complaint_stack(temporal_env, PostgresEventStore(pool, schemas=EVENT_SCHEMAS)) as s:
+        yield s

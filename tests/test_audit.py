@@ -7,34 +7,23 @@ import asyncio
 import json
 import sys
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
 import pytest
-from temporalio.testing import WorkflowEnvironment
 
 from audit.export import export_html, export_json
 from audit.replay import complaint_as_of
 from audit.verify import verify_streams
 from domain.complaint import commands as c
 from domain.complaint.model import ExtensionStatus, Status
-from eventstore import NewEvent, PostgresEventStore
+from eventstore import NewEvent
 from tests.complaint_fixtures import register
-from tests.complaint_stack import ComplaintStack, complaint_stack
-from worker import EVENT_SCHEMAS
+from tests.complaint_stack import ComplaintStack
 from workflows.complaint_messages import ComplaintView, workflow_id
 
 VERIFY_SCRIPT = Path(__file__).parent.parent / "tools" / "verify_export.py"
-
-
-@pytest.fixture
-async def stack(
-    temporal_env: WorkflowEnvironment, pool: asyncpg.Pool
-) -> AsyncIterator[ComplaintStack]:
-    async with complaint_stack(temporal_env, PostgresEventStore(pool, schemas=EVENT_SCHEMAS)) as s:
-        yield s
 
 
 async def step(stack: ComplaintStack, case_id: str, kind: type, **fields: object) -> ComplaintView:

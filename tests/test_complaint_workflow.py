@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,14 +23,6 @@ from worker import EVENT_SCHEMAS
 from workflows.complaint_messages import workflow_id
 
 TOLERANCE = timedelta(seconds=1)
-
-
-@pytest.fixture
-async def stack(
-    temporal_env: WorkflowEnvironment, pool: asyncpg.Pool
-) -> AsyncIterator[ComplaintStack]:
-    async with complaint_stack(temporal_env, PostgresEventStore(pool, schemas=EVENT_SCHEMAS)) as s:
-        yield s
 
 
 _counter = iter(range(1_000_000))

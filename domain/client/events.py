@@ -6,21 +6,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter
 
 from domain.client.model import ContactChannel, ContactOutcome, ContactPreference, Stage
+from domain.messages import Event
 from domain.tier import ClientTier
 
 
-class _Event(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    schema_version: Literal[1] = 1
-    actor: str
-    at: AwareDatetime
-
-
-class ClientIdentified(_Event):
+class ClientIdentified(Event):
     type: Literal["client_identified"] = "client_identified"
     client_id: str
     tier: ClientTier
@@ -32,12 +25,12 @@ class ClientIdentified(_Event):
     policy_version: str
 
 
-class FollowUpPlanned(_Event):
+class FollowUpPlanned(Event):
     type: Literal["follow_up_planned"] = "follow_up_planned"
     due_dates: tuple[date, ...]
 
 
-class ContactAttempted(_Event):
+class ContactAttempted(Event):
     type: Literal["contact_attempted"] = "contact_attempted"
     attempt: int
     channel: ContactChannel
@@ -45,12 +38,12 @@ class ContactAttempted(_Event):
     next_step: str
 
 
-class FollowUpAbandoned(_Event):
+class FollowUpAbandoned(Event):
     type: Literal["follow_up_abandoned"] = "follow_up_abandoned"
     reason: str
 
 
-class MeetingHeld(_Event):
+class MeetingHeld(Event):
     type: Literal["meeting_held"] = "meeting_held"
     needs: str
     proposals: str
@@ -59,59 +52,59 @@ class MeetingHeld(_Event):
     next_contact_at: AwareDatetime
 
 
-class SaleRecorded(_Event):
+class SaleRecorded(Event):
     type: Literal["sale_recorded"] = "sale_recorded"
     product: str
 
 
-class ManagerAssigned(_Event):
+class ManagerAssigned(Event):
     type: Literal["manager_assigned"] = "manager_assigned"
     manager: str
     previous_manager: str | None
     reason: str
 
 
-class StageChanged(_Event):
+class StageChanged(Event):
     type: Literal["stage_changed"] = "stage_changed"
     stage: Stage
 
 
-class ClosureRequested(_Event):
+class ClosureRequested(Event):
     type: Literal["closure_requested"] = "closure_requested"
     account: str
     retention_by: str
     """Who must now attempt to retain the client: the manager, then the outlet head."""
 
 
-class RetentionAttempted(_Event):
+class RetentionAttempted(Event):
     type: Literal["retention_attempted"] = "retention_attempted"
     level: Literal["manager", "outlet_head"]
     retained: bool
     note: str
 
 
-class AccountClosed(_Event):
+class AccountClosed(Event):
     type: Literal["account_closed"] = "account_closed"
     account: str
 
 
-class ClientLost(_Event):
+class ClientLost(Event):
     type: Literal["client_lost"] = "client_lost"
     reason: str
 
 
-class ContactLogged(_Event):
+class ContactLogged(Event):
     type: Literal["contact_logged"] = "contact_logged"
     channel: ContactChannel
     summary: str
 
 
-class PreferenceSet(_Event):
+class PreferenceSet(Event):
     type: Literal["preference_set"] = "preference_set"
     preference: ContactPreference
 
 
-class TierReassessed(_Event):
+class TierReassessed(Event):
     type: Literal["tier_reassessed"] = "tier_reassessed"
     tier: ClientTier
     previous_tier: ClientTier
@@ -119,13 +112,13 @@ class TierReassessed(_Event):
     policy_version: str
 
 
-class ComplaintLinked(_Event):
+class ComplaintLinked(Event):
     type: Literal["complaint_linked"] = "complaint_linked"
     case_id: str
     change: Literal["opened", "breached", "closed"]
 
 
-class ContactDue(_Event):
+class ContactDue(Event):
     """The clock: a planned or cadence contact falls due (reminder to the manager)."""
 
     type: Literal["contact_due"] = "contact_due"
@@ -133,7 +126,7 @@ class ContactDue(_Event):
     alerted: tuple[str, ...]
 
 
-class ContactOverdue(_Event):
+class ContactOverdue(Event):
     """The clock: still no contact some days after it fell due (alert to the supervisor)."""
 
     type: Literal["contact_overdue"] = "contact_overdue"
@@ -141,13 +134,13 @@ class ContactOverdue(_Event):
     alerted: tuple[str, ...]
 
 
-class ReviewDue(_Event):
+class ReviewDue(Event):
     type: Literal["review_due"] = "review_due"
     due_at: AwareDatetime
     alerted: tuple[str, ...]
 
 
-class ReassessmentDue(_Event):
+class ReassessmentDue(Event):
     type: Literal["reassessment_due"] = "reassessment_due"
     due_at: AwareDatetime
     alerted: tuple[str, ...]

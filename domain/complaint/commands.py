@@ -7,19 +7,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, Field
 
 from domain.complaint.model import Channel, ClientTier, EscalationReason, ReplyMethod
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-
-
-class _Command(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    actor: Name
-    at: AwareDatetime
+from domain.messages import Command as _Command
+from domain.messages import Name, Text
 
 
 class RegisterComplaint(_Command):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter
 
 from domain.complaint.model import (
     Channel,
@@ -14,18 +14,11 @@ from domain.complaint.model import (
     EscalationReason,
     ReplyMethod,
 )
+from domain.messages import Event
 from domain.sla import Deadline, Rung
 
 
-class _Event(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    schema_version: Literal[1] = 1
-    actor: str
-    at: AwareDatetime
-
-
-class ComplaintRegistered(_Event):
+class ComplaintRegistered(Event):
     type: Literal["complaint_registered"] = "complaint_registered"
     case_id: str
     client_id: str
@@ -38,29 +31,29 @@ class ComplaintRegistered(_Event):
     received_at: AwareDatetime
 
 
-class DeadlineSet(_Event):
+class DeadlineSet(Event):
     type: Literal["deadline_set"] = "deadline_set"
     deadline: Deadline
     reason: Literal["registered", "extension_approved", "reopened"]
 
 
-class ClientAcknowledged(_Event):
+class ClientAcknowledged(Event):
     type: Literal["client_acknowledged"] = "client_acknowledged"
     expected_reply_by: AwareDatetime
 
 
-class ResolvedOnSpot(_Event):
+class ResolvedOnSpot(Event):
     type: Literal["resolved_on_spot"] = "resolved_on_spot"
     resolution: str
 
 
-class HandlerAssigned(_Event):
+class HandlerAssigned(Event):
     type: Literal["handler_assigned"] = "handler_assigned"
     handler: str
     previous_handler: str | None
 
 
-class FindingsRecorded(_Event):
+class FindingsRecorded(Event):
     type: Literal["findings_recorded"] = "findings_recorded"
     summary: str
     bank_at_fault: bool
@@ -68,22 +61,22 @@ class FindingsRecorded(_Event):
     corrective_action_owner: str | None
 
 
-class ExtensionRequested(_Event):
+class ExtensionRequested(Event):
     type: Literal["extension_requested"] = "extension_requested"
     reason: str
 
 
-class ExtensionApproved(_Event):
+class ExtensionApproved(Event):
     type: Literal["extension_approved"] = "extension_approved"
     note: str | None
 
 
-class ExtensionRejected(_Event):
+class ExtensionRejected(Event):
     type: Literal["extension_rejected"] = "extension_rejected"
     note: str | None
 
 
-class ExtensionRequestLapsed(_Event):
+class ExtensionRequestLapsed(Event):
     """A pending extension request ends unanswered when the client is replied to: the clock it
     asked to extend has stopped."""
 
@@ -91,14 +84,14 @@ class ExtensionRequestLapsed(_Event):
     reason: str
 
 
-class CaseEscalated(_Event):
+class CaseEscalated(Event):
     type: Literal["case_escalated"] = "case_escalated"
     reason: EscalationReason
     to: str
     details: str
 
 
-class ClientReplied(_Event):
+class ClientReplied(Event):
     type: Literal["client_replied"] = "client_replied"
     method: ReplyMethod
     content: str
@@ -109,46 +102,46 @@ class ClientReplied(_Event):
     within_deadline: bool
 
 
-class FeedbackRecorded(_Event):
+class FeedbackRecorded(Event):
     type: Literal["feedback_recorded"] = "feedback_recorded"
     satisfied: bool
     opinion: str
 
 
-class CaseReopened(_Event):
+class CaseReopened(Event):
     type: Literal["case_reopened"] = "case_reopened"
     reason: str
 
 
-class ComplaintWithdrawn(_Event):
+class ComplaintWithdrawn(Event):
     type: Literal["complaint_withdrawn"] = "complaint_withdrawn"
     reason: str
 
 
-class CaseClosed(_Event):
+class CaseClosed(Event):
     type: Literal["case_closed"] = "case_closed"
     reason: CloseReason
 
 
-class NoteAdded(_Event):
+class NoteAdded(Event):
     type: Literal["note_added"] = "note_added"
     text: str
 
 
-class DeadlineWarningRaised(_Event):
+class DeadlineWarningRaised(Event):
     type: Literal["deadline_warning_raised"] = "deadline_warning_raised"
     due_at: AwareDatetime
     alerted: tuple[str, ...]
 
 
-class DeadlineBreached(_Event):
+class DeadlineBreached(Event):
     type: Literal["deadline_breached"] = "deadline_breached"
     due_at: AwareDatetime
     alerted: tuple[str, ...]
     escalated_to: Rung
 
 
-class OverdueEscalated(_Event):
+class OverdueEscalated(Event):
     type: Literal["overdue_escalated"] = "overdue_escalated"
     due_at: AwareDatetime
     level: int
