@@ -10,7 +10,6 @@ from pathlib import Path
 
 import typer
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from caseflow.cli_store import with_store
 from caseflow.config import Settings
@@ -24,10 +23,10 @@ def _stream(case_id: str) -> str:
 
 
 async def _temporal(settings: Settings) -> Client | None:
-    address = settings.temporal_address or f"127.0.0.1:{settings.temporal_port}"
+    from caseflow.stack import connect_temporal
+
     try:
-        return await Client.connect(address, namespace=settings.temporal_namespace,
-                                    data_converter=pydantic_data_converter)
+        return await connect_temporal(settings)
     except RuntimeError:
         return None
 

@@ -10,11 +10,10 @@ from typing import Any, TypeVar
 
 import typer
 from pydantic import ValidationError
-from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from caseflow.complaints import CaseError, ComplaintService
 from caseflow.config import Settings
+from caseflow.stack import connect_temporal
 from domain.complaint import commands as c
 from domain.errors import DomainError
 from workflows.complaint_messages import ComplaintView
@@ -29,13 +28,11 @@ def _run(work: Callable[[ComplaintService, Settings], Awaitable[T]]) -> T:
     settings = Settings()
 
     async def go() -> T:
-        address = settings.temporal_address or f"127.0.0.1:{settings.temporal_port}"
         try:
-            client = await Client.connect(address, namespace=settings.temporal_namespace,
-                                          data_converter=pydantic_data_converter)
+            client = await connect_temporal(settings)
         except RuntimeError as exc:
-            raise _fail(f"cannot reach Temporal at {address} ({exc}); is `./dev.sh up` "
-                        "running?") from exc
+            raise _fail(f"cannot reach Temporal at {settings.temporal_target} ({exc}); is "
+                        "`./dev.sh up` running?") from exc
         service = ComplaintService(client, settings.task_queue,
                                    bank_calendar=settings.bank_calendar)
         return await work(service, settings)

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
         return ZoneInfo(self.time_zone)
 
     @property
+    def temporal_target(self) -> str:
+        """The configured cluster, else the embedded dev server that `./dev.sh up` runs."""
+        return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+    @property
     def embedded_temporal(self) -> bool:
         return self.temporal_address is None
 

@@ -48,7 +48,7 @@ def start_embedded_postgres(pgdata: Path) -> str:
 
 
 async def connect_temporal(settings: Settings) -> Client:
-    assert settings.temporal_address is not None
+    """A client of `settings.temporal_target`, with the TLS files when they are configured."""
     tls: bool | TLSConfig = False
     if settings.temporal_tls_cert and settings.temporal_tls_key:
         tls = TLSConfig(
@@ -59,7 +59,7 @@ async def connect_temporal(settings: Settings) -> Client:
             ),
         )
     return await Client.connect(
-        settings.temporal_address,
+        settings.temporal_target,
         namespace=settings.temporal_namespace,
         tls=tls,
         data_converter=pydantic_data_converter,
@@ -93,14 +93,12 @@ async def running_stack(settings: Settings) -> AsyncIterator[Stack]:
             )
             exits.push_async_callback(env.shutdown)
             client = env.client
-            address = f"127.0.0.1:{settings.temporal_port}"
             ui = f"http://127.0.0.1:{settings.temporal_ui_port}"
         else:
             client = await connect_temporal(settings)
-            address = settings.temporal_address
             try:
                 await ensure_search_attributes(client)
             except RPCError as exc:  # a cluster may not grant the operator API to workers
                 log.warning("could not register search attributes; ask the cluster admin",
                             error=str(exc))
-        yield Stack(settings, dsn, address, ui, client, pool, data_dir, reused)
+        yield Stack(settings, dsn, settings.temporal_target, ui, client, pool, data_dir, reused)
