@@ -177,14 +177,17 @@ class PostgresEventStore:
             [e.schema_version for e in events], data_json, [e.occurred_at for e in events],
             recorded_at, [e.actor for e in events], digests,
         )
+        recorded: list[RecordedEvent] | None = None  # None: the ids were already stored
         async with self._pool.acquire() as conn:
             try:
                 if projector is None:  # a single statement is its own transaction
                     rows = await conn.fetch(_APPEND_SQL, *args)
+                    if not rows[0]["existed"]:
+                        recorded = _as_recorded(stream_id, events, recorded_at, rows)
                 else:
                     async with conn.transaction():
                         rows = await conn.fetch(_APPEND_SQL, *args)
-                        if rows and not rows[0]["existed"]:
+                        if not rows[0]["existed"]:
                             recorded = _as_recorded(stream_id, events, recorded_at, rows)
                             await projector(conn, recorded)
             except asyncpg.PostgresError as exc:
@@ -192,13 +195,13 @@ class PostgresEventStore:
                     actual = int(getattr(exc, "detail", None) or -1)
                     raise ConcurrencyError(stream_id, expected_version, actual) from exc
                 raise
-            if rows and rows[0]["existed"]:
+            if recorded is None:
                 stored = await conn.fetch(
                     f"SELECT {_COLUMNS} FROM events WHERE event_id = ANY($1::uuid[])",
                     [r["event_id"] for r in rows],
                 )
                 return self._same_append_or_raise(stream_id, events, [_record(r) for r in stored])
-        return _as_recorded(stream_id, events, recorded_at, rows)
+        return recorded
 
     @staticmethod
     def _same_append_or_raise(
