@@ -16,7 +16,6 @@ from importlib import resources
 from pathlib import Path
 
 from domain.calendar import BusinessCalendar
-from domain.client.policy import ClientPolicy
 
 
 def _bank_entries_text(path: Path | None) -> str:
@@ -63,9 +62,3 @@ def calendar_for(years: Iterable[int], bank_entries: Path | None = None) -> Busi
         makeup_workdays=frozenset(d for d in full.makeup_workdays if d.year in wanted),
     )
 
-
-def client_policy(path: Path | None = None) -> ClientPolicy:
-    """The bank's client policy: caseflow/policy/client_policy.json unless another file is given."""
-    text = path.read_text("utf-8") if path is not None else (
-        resources.files("caseflow") / "policy" / "client_policy.json").read_text("utf-8")
-    return ClientPolicy.model_validate_json(text)

@@ -12,7 +12,7 @@ from hypothesis import given as hgiven
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from caseflow.calendar_source import client_policy
+from caseflow.client_policy import client_policy
 from domain.client import ClientPolicy, ClientState, churn_risk, decide, fold, next_contact_due
 from domain.client import commands as c
 from domain.client.model import Assessment, ContactOutcome, Stage

@@ -1,6 +1,7 @@
 """The client relationship: identify → contact → serve → maintain (seed 001, seeds 002–004)."""
 
-from domain.client.decider import assess, churn_risk, decide, next_contact_due
+from domain.client.clock import next_contact_due
+from domain.client.decider import assess, churn_risk, decide
 from domain.client.events import EVENT_ADAPTER, EVENT_TYPES, ClientEvent
 from domain.client.policy import ClientPolicy
 from domain.client.state import ClientState, evolve, fold, initial_state

@@ -25,13 +25,31 @@ class ClientAlarm:
     due_at: datetime
 
 
+def next_contact_due(state: ClientState, policy: ClientPolicy) -> datetime | None:
+    """When the manager must next contact the client, or None when nothing is planned."""
+    if state.stage == Stage.CONTACT and not state.follow_up_abandoned and not state.meeting_agreed:
+        if state.attempts < len(state.follow_up_due):
+            due = state.follow_up_due[state.attempts]
+            assert state.assessed_at is not None
+            return datetime.combine(due, state.assessed_at.timetz())
+        return None
+    if state.next_contact_at is not None and (
+        state.last_contact_at is None or state.next_contact_at > state.last_contact_at
+    ):
+        return state.next_contact_at
+    cadence = policy.cadences.get(state.tier) if state.tier else None
+    if state.stage == Stage.MAINTAIN and cadence is not None:
+        since = state.last_contact_at or state.assessed_at
+        assert since is not None
+        return since + timedelta(days=cadence.contact_every_days)
+    return None
+
+
 def supervisor(state: ClientState) -> str:
     return f"supervisor-of:{state.manager or 'unassigned'}"
 
 
 def pending_alarms(state: ClientState, policy: ClientPolicy) -> list[ClientAlarm]:
-    from domain.client.decider import next_contact_due
-
     if state.stage in (Stage.NEW, Stage.LOST):
         return []
     alarms: list[ClientAlarm] = []

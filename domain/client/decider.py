@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from domain.client.clock import due_now
 from domain.client.commands import (
     ClientCommand,
     ClockTick,
@@ -198,33 +199,11 @@ def decide(
             return [ComplaintLinked(**base, case_id=command.case_id, change=command.change)]
 
         case ClockTick():
-            from domain.client.clock import due_now
-
             events = due_now(state, policy, command.at, command.actor)
             if not events:
                 raise IllegalStepError("nothing is due on the client's clock")
             return events
     raise IllegalStepError(f"unknown command {command!r}")
-
-
-def next_contact_due(state: ClientState, policy: ClientPolicy) -> datetime | None:
-    """When the manager must next contact the client, or None when nothing is planned."""
-    if state.stage == Stage.CONTACT and not state.follow_up_abandoned and not state.meeting_agreed:
-        if state.attempts < len(state.follow_up_due):
-            due = state.follow_up_due[state.attempts]
-            assert state.assessed_at is not None
-            return datetime.combine(due, state.assessed_at.timetz())
-        return None
-    if state.next_contact_at is not None and (
-        state.last_contact_at is None or state.next_contact_at > state.last_contact_at
-    ):
-        return state.next_contact_at
-    cadence = policy.cadences.get(state.tier) if state.tier else None
-    if state.stage == Stage.MAINTAIN and cadence is not None:
-        since = state.last_contact_at or state.assessed_at
-        assert since is not None
-        return since + timedelta(days=cadence.contact_every_days)
-    return None
 
 
 def churn_risk(state: ClientState, policy: ClientPolicy) -> int:
