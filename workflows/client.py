@@ -15,6 +15,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 from workflows import recording
+from workflows.timing import sleep_until, stamped
 
 with workflow.unsafe.imports_passed_through():
     from domain.client import churn_risk, decide, fold, initial_state
@@ -59,16 +60,8 @@ class ClientWorkflow:
     async def _wait_for_next_alarm(self) -> None:
         alarm = next_client_alarm(self._state, self._policy)
         self._woken = False
-        if alarm is None:
-            await workflow.wait_condition(lambda: self._woken)
-            return
-        delay = alarm.at - workflow.now()
-        if delay.total_seconds() > 0:
-            try:
-                await workflow.wait_condition(lambda: self._woken, timeout=delay)
-                return
-            except TimeoutError:
-                pass
+        if not await sleep_until(alarm.at if alarm else None, lambda: self._woken):
+            return  # a step changed the relationship: recompute the alarm
         async with self._lock:
             due = next_client_alarm(self._state, self._policy)
             if due is not None and due.at <= workflow.now():
@@ -78,7 +71,7 @@ class ClientWorkflow:
     async def command(self, request: ClientCommandRequest) -> ClientView:
         await workflow.wait_condition(lambda: self._state.stage != Stage.NEW)
         async with self._lock:
-            await self._apply(self._stamped(request.command))
+            await self._apply(stamped(request.command))
             self._woken = True
         return self.view()
 
@@ -88,7 +81,7 @@ class ClientWorkflow:
             raise ApplicationError("identification starts the workflow; the clock is internal",
                                    type="IllegalStepError", non_retryable=True)
         try:
-            decide(self._state, self._stamped(request.command), self._policy)
+            decide(self._state, stamped(request.command), self._policy)
         except DomainError as error:
             raise rejection(error) from None
 
@@ -98,10 +91,6 @@ class ClientWorkflow:
         return ClientView(state=self._state, churn_risk=churn_risk(self._state, self._policy),
                           next_alarm=alarm.kind.__name__ if alarm else None,
                           next_alarm_at=alarm.at if alarm else None)
-
-    @staticmethod
-    def _stamped(command: Any) -> Any:
-        return command.model_copy(update={"at": workflow.now()})
 
     async def _apply(self, command: Any) -> None:
         try:

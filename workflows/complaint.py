@@ -18,6 +18,7 @@ from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
 from workflows import recording
+from workflows.timing import sleep_until, stamped
 
 with workflow.unsafe.imports_passed_through():
     from activities.client_link import LinkClientRequest
@@ -82,16 +83,8 @@ class ComplaintWorkflow:
         """Sleep until the next alarm or until a command changes the case, then act if due."""
         alarm = next_alarm(self._state, workflow.now(), self._rules)
         self._woken = False
-        if alarm is None:
-            await workflow.wait_condition(lambda: self._woken)
-            return
-        delay = alarm.at - workflow.now()
-        if delay > timedelta(0):
-            try:
-                await workflow.wait_condition(lambda: self._woken, timeout=delay)
-                return  # a command changed the case: recompute the alarm
-            except TimeoutError:
-                pass
+        if not await sleep_until(alarm.at if alarm else None, lambda: self._woken):
+            return  # a command changed the case: recompute the alarm
         async with self._lock:  # a command may have run meanwhile: check again under the lock
             due = next_alarm(self._state, workflow.now(), self._rules)
             if due is not None and due.at <= workflow.now():
@@ -103,7 +96,7 @@ class ComplaintWorkflow:
     async def command(self, request: CommandRequest) -> ComplaintView:
         await workflow.wait_condition(lambda: self._state.status != Status.NEW)
         async with self._lock:
-            await self._apply(self._stamped(request.command))
+            await self._apply(stamped(request.command))
             self._woken = True
         return self.view()
 
@@ -116,7 +109,7 @@ class ComplaintWorkflow:
         if state.status == Status.NEW and self._registering is not None:
             state = self._registering
         try:
-            decide(state, self._stamped(request.command), self._rules)
+            decide(state, stamped(request.command), self._rules)
         except DomainError as error:
             raise rejection(error) from None
 
@@ -126,11 +119,6 @@ class ComplaintWorkflow:
         return ComplaintView(state=self._state,
                              next_alarm=alarm.command.__name__ if alarm else None,
                              next_alarm_at=alarm.at if alarm else None)
-
-    @staticmethod
-    def _stamped(command: Any) -> Any:
-        """The workflow's clock is the time of record: nobody backdates a reply."""
-        return command.model_copy(update={"at": workflow.now()})
 
     # -- deciding and recording ------------------------------------------------------------------
 
