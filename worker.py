@@ -21,6 +21,7 @@ from caseflow.logs import configure_logging
 from domain.client import EVENT_TYPES as CLIENT_EVENT_TYPES
 from domain.complaint import EVENT_TYPES as COMPLAINT_EVENT_TYPES
 from eventstore import PostgresEventStore
+from projections.clients import project_client
 from projections.complaints import project_complaint
 from workflows.client import ClientWorkflow
 from workflows.complaint import ComplaintWorkflow
@@ -28,7 +29,7 @@ from workflows.complaint import ComplaintWorkflow
 WORKFLOWS: list[type[Any]] = [ComplaintWorkflow, ClientWorkflow]
 EVENT_SCHEMAS = {**COMPLAINT_EVENT_TYPES, **CLIENT_EVENT_TYPES}
 """Every event type the workers write, by (type, schema version): the store validates against it."""
-READ_MODEL_WRITERS = {"complaint": project_complaint}
+READ_MODEL_WRITERS = {"complaint": project_complaint, "client": project_client}
 
 # domain/ is pure, so it is safe (and much faster) to share it with the sandbox instead of
 # re-importing it for every workflow run; pydantic likewise.

@@ -5,14 +5,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from caseflow.calendar_source import calendar_for
+from caseflow.workflow_calls import (
+    AccessDenied,
+    AlreadyExistsError,
+    CaseError,
+    NotFoundError,
+    execute_update,
+    query_view,
+    refused,
+)
+from domain.access import AccessDeniedError, Principal, check_complaint_step
 from domain.complaint import Rules, decide, initial_state
 from domain.complaint.commands import OfficerCommand, RegisterComplaint
+from domain.errors import DomainError
 from domain.sla import SlaPolicy, local_date
 from workflows.complaint import ComplaintWorkflow
 from workflows.complaint_messages import (
@@ -22,23 +32,23 @@ from workflows.complaint_messages import (
     workflow_id,
 )
 
-
-class CaseError(Exception):
-    """A request about a case that caseflow refused; `rule` says which rule."""
-
-    def __init__(self, message: str, rule: str) -> None:
-        super().__init__(message)
-        self.rule = rule
+__all__ = ["AccessDenied", "CaseError", "CaseNotFoundError", "ComplaintService",
+           "DuplicateCaseError"]
 
 
-class CaseNotFoundError(CaseError):
+class CaseNotFoundError(NotFoundError):
     def __init__(self, case_id: str) -> None:
-        super().__init__(f"no complaint case {case_id!r}", "not_found")
+        super().__init__(f"no complaint case {case_id!r}")
 
 
-class DuplicateCaseError(CaseError):
+class DuplicateCaseError(AlreadyExistsError):
     def __init__(self, case_id: str) -> None:
-        super().__init__(f"complaint case {case_id!r} already exists", "duplicate_case")
+        super().__init__(f"complaint case {case_id!r} already exists")
+
+
+def _closed(case_id: str) -> CaseError:
+    return CaseError(f"complaint case {case_id!r} is closed: it takes no more steps",
+                     "case_closed")
 
 
 class ComplaintService:
@@ -63,11 +73,16 @@ class ComplaintService:
         return Rules(calendar=calendar_for([year, year + 1], self._bank_calendar),
                      policy=self._policy)
 
-    async def register(self, command: RegisterComplaint) -> str:
-        """Start the case's workflow; return its workflow id. Domain errors (bad dates, a year
-        without calendar data) are raised here, before anything is started or recorded."""
-        rules = self.rules_for(command)
-        decide(initial_state(), command, rules)
+    async def register(self, command: RegisterComplaint, by: Principal | None = None) -> str:
+        """Start the case's workflow; return its workflow id. Access and domain errors (bad
+        dates, a year without calendar data) are raised here, before anything is started."""
+        try:
+            if by is not None:
+                check_complaint_step(by, command.outlet, command.kind)
+            rules = self.rules_for(command)
+            decide(initial_state(), command, rules)
+        except (AccessDeniedError, DomainError) as error:
+            raise refused(error) from error
         try:
             handle = await self._client.start_workflow(
                 ComplaintWorkflow.run,
@@ -81,40 +96,15 @@ class ComplaintService:
             raise DuplicateCaseError(command.case_id) from exc
         return handle.id
 
-    async def execute(self, case_id: str, command: OfficerCommand) -> ComplaintView:
-        handle = self._client.get_workflow_handle(workflow_id(case_id))
-        try:
-            # By name: the SDK's overloads do not type async update methods for mypy.
-            view: ComplaintView = await handle.execute_update(
-                "command", CommandRequest(command=command), result_type=ComplaintView
-            )
-            return view
-        except WorkflowUpdateFailedError as exc:
-            cause = exc.cause
-            if isinstance(cause, ApplicationError):
-                rule = str(cause.details[0]) if cause.details else cause.type or "rejected"
-                raise CaseError(cause.message, rule) from exc
-            raise
-        except RPCError as exc:
-            if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.FAILED_PRECONDITION):
-                raise await self._why_not_running(case_id) from exc
-            raise
+    async def execute(
+        self, case_id: str, command: OfficerCommand, by: Principal | None = None
+    ) -> ComplaintView:
+        """One officer step; `by` (the authenticated user) is checked by the case's workflow."""
+        return await execute_update(
+            self._client, workflow_id(case_id), CommandRequest(command=command, by=by),
+            ComplaintView, lambda: CaseNotFoundError(case_id), lambda: _closed(case_id))
 
-    async def _why_not_running(self, case_id: str) -> CaseError:
-        try:
-            await self._client.get_workflow_handle(workflow_id(case_id)).describe()
-        except RPCError as exc:
-            if exc.status == RPCStatusCode.NOT_FOUND:
-                return CaseNotFoundError(case_id)
-            raise
-        return CaseError(f"complaint case {case_id!r} is closed: it takes no more steps",
-                         "case_closed")
-
-    async def view(self, case_id: str) -> ComplaintView:
-        handle = self._client.get_workflow_handle(workflow_id(case_id))
-        try:
-            return await handle.query(ComplaintWorkflow.view)
-        except RPCError as exc:
-            if exc.status == RPCStatusCode.NOT_FOUND:
-                raise CaseNotFoundError(case_id) from exc
-            raise
+    async def view(self, case_id: str, by: Principal | None = None) -> ComplaintView:
+        return await query_view(self._client, workflow_id(case_id), ComplaintView,
+                                lambda: CaseNotFoundError(case_id),
+                                by, lambda v: v.state.outlet)

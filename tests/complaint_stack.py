@@ -16,6 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from caseflow.complaints import ComplaintService
+from domain.access import Principal
 from domain.calendar import BusinessCalendar
 from domain.complaint import Rules
 from domain.complaint.commands import RegisterComplaint
@@ -48,8 +49,8 @@ class TestService(ComplaintService):
     def rules_for(self, command: RegisterComplaint) -> Rules:
         return Rules(calendar=self._calendar, policy=SlaPolicy())
 
-    async def register(self, command: RegisterComplaint) -> str:
-        workflow_id = await super().register(command)
+    async def register(self, command: RegisterComplaint, by: Principal | None = None) -> str:
+        workflow_id = await super().register(command, by)
         self.started.append(workflow_id)
         return workflow_id
 

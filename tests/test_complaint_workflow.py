@@ -14,7 +14,6 @@ from caseflow.complaints import CaseError, CaseNotFoundError, DuplicateCaseError
 from domain.complaint import ComplaintState
 from domain.complaint import commands as c
 from domain.complaint.model import CloseReason, Status
-from domain.errors import CalendarNotCoveredError
 from eventstore import PostgresEventStore, StreamNotFoundError
 from projections.complaints import list_cases
 from tests.complaint_fixtures import register
@@ -241,8 +240,9 @@ async def test_service_refuses_bad_registrations_before_starting(stack: Complain
     with pytest.raises(CaseNotFoundError):
         await stack.service.view("no-such-case")
     far = now + timedelta(days=800)
-    with pytest.raises(CalendarNotCoveredError):
+    with pytest.raises(CaseError, match="no data for") as refused:
         await stack.service.register(register(at=far, received_at=far, case_id="far-future"))
+    assert refused.value.rule == "calendar_not_covered"
     with pytest.raises(StreamNotFoundError):
         await stack.store.read_stream(workflow_id("far-future"))
     with pytest.raises(CaseError, match="registered by starting it"):

@@ -9,6 +9,7 @@ in the store continues across runs without a gap (the next append expects the ca
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 from temporalio import workflow
@@ -18,17 +19,19 @@ from workflows import recording
 from workflows.timing import sleep_until, stamped
 
 with workflow.unsafe.imports_passed_through():
-    from domain.client import churn_risk, decide, fold, initial_state
+    from domain.client import ClientState, churn_risk, decide, fold, initial_state
     from domain.client.clock import next_client_alarm
     from domain.client.commands import ClockTick, Identify
     from domain.client.model import Stage
     from domain.client.notifications import notifications_for
+    from domain.client.summary import summarize_client
     from domain.complaint.decider import SLA_CLOCK
     from domain.errors import DomainError
     from workflows.client_messages import (
         ClientCommandRequest,
         ClientInput,
         ClientView,
+        authorize_client,
         client_workflow_id,
     )
     from workflows.complaint_messages import rejection
@@ -43,6 +46,11 @@ class ClientWorkflow:
         self._state = start.carried or initial_state()
         self._lock = asyncio.Lock()
         self._woken = False
+        # What the view shows until run() has stored the identification (as for complaints).
+        self._identifying: ClientState | None = None
+        if start.carried is None:
+            with contextlib.suppress(DomainError):
+                self._identifying = fold(decide(initial_state(), start.identify, self._policy))
 
     @workflow.run
     async def run(self, start: ClientInput) -> None:
@@ -81,14 +89,17 @@ class ClientWorkflow:
             raise ApplicationError("identification starts the workflow; the clock is internal",
                                    type="IllegalStepError", non_retryable=True)
         try:
+            authorize_client(request, self._state)
             decide(self._state, stamped(request.command), self._policy)
         except DomainError as error:
             raise rejection(error) from None
 
     @workflow.query(name="view")
     def view(self) -> ClientView:
-        alarm = next_client_alarm(self._state, self._policy)
-        return ClientView(state=self._state, churn_risk=churn_risk(self._state, self._policy),
+        state = self._identifying if self._state.stage == Stage.NEW else None
+        state = state or self._state
+        alarm = next_client_alarm(state, self._policy)
+        return ClientView(state=state, churn_risk=churn_risk(state, self._policy),
                           next_alarm=alarm.kind.__name__ if alarm else None,
                           next_alarm_at=alarm.at if alarm else None)
 
@@ -97,6 +108,8 @@ class ClientWorkflow:
             events = decide(self._state, command, self._policy)
         except DomainError as error:
             raise rejection(error) from None
-        await recording.append(self._stream_id, self._state.version, events)
-        self._state = fold(events, self._state)
+        state = fold(events, self._state)
+        await recording.append(self._stream_id, self._state.version, events,
+                               summarize_client(state, self._policy).model_dump(mode="json"))
+        self._state = state
         await recording.notify(notifications_for(self._state, events, self._stream_id))

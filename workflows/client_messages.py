@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.access import AccessDeniedError, Principal, check_client_step
 from domain.client import ClientPolicy, ClientState
 from domain.client.commands import ClientCommand, Identify
 
@@ -26,9 +27,21 @@ class ClientInput(BaseModel):
 
 
 class ClientCommandRequest(BaseModel):
+    """`by`: the authenticated user (see CommandRequest of the complaint workflow)."""
+
     model_config = ConfigDict(frozen=True)
 
     command: ClientCommand
+    by: Principal | None = None
+
+
+def authorize_client(request: ClientCommandRequest, state: ClientState) -> None:
+    by, command = request.by, request.command
+    if by is None:
+        return
+    if command.actor != by.name:
+        raise AccessDeniedError(f"the step names {command.actor} as actor, but {by.name} sent it")
+    check_client_step(by, state.outlet, command.kind, retention_by=state.retention_by)
 
 
 class ClientView(BaseModel):

@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
         CommandRequest,
         ComplaintInput,
         ComplaintView,
+        authorize,
         rejection,
         workflow_id,
     )
@@ -109,14 +110,19 @@ class ComplaintWorkflow:
         if state.status == Status.NEW and self._registering is not None:
             state = self._registering
         try:
+            authorize(request, state)
             decide(state, stamped(request.command), self._rules)
         except DomainError as error:
             raise rejection(error) from None
 
     @workflow.query(name="view")
     def view(self) -> ComplaintView:
-        alarm = next_alarm(self._state, workflow.now(), self._rules)
-        return ComplaintView(state=self._state,
+        """The case; right after the start, the registration being stored (it is durable from
+        the start on: the workflow stores it before any other step)."""
+        state = self._registering if self._state.status == Status.NEW else None
+        state = state or self._state
+        alarm = next_alarm(state, workflow.now(), self._rules)
+        return ComplaintView(state=state,
                              next_alarm=alarm.command.__name__ if alarm else None,
                              next_alarm_at=alarm.at if alarm else None)
 

@@ -12,9 +12,11 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict
 from temporalio.exceptions import ApplicationError
 
+from domain.access import AccessDeniedError, Principal, check_complaint_step
 from domain.calendar import BusinessCalendar
 from domain.complaint import ComplaintState
-from domain.complaint.commands import OfficerCommand, RegisterComplaint
+from domain.complaint.commands import OfficerCommand, RegisterComplaint, ReplyToClient
+from domain.complaint.model import ReplyMethod
 from domain.errors import DomainError
 from domain.sla import SlaPolicy
 
@@ -34,9 +36,28 @@ class ComplaintInput(BaseModel):
 
 
 class CommandRequest(BaseModel):
+    """`by`: the authenticated user, set by the API or CLI from a token; the workflow checks
+    their role and outlet against the case. None only for callers inside caseflow (tests,
+    histories recorded before roles)."""
+
     model_config = ConfigDict(frozen=True)
 
     command: OfficerCommand
+    by: Principal | None = None
+
+
+LETTER_METHODS = (ReplyMethod.LETTER, ReplyMethod.FAX)
+
+
+def authorize(request: CommandRequest, state: ComplaintState) -> None:
+    """Raise AccessDeniedError unless `request.by` may take this step on this case."""
+    by, command = request.by, request.command
+    if by is None:
+        return
+    if command.actor != by.name:
+        raise AccessDeniedError(f"the step names {command.actor} as actor, but {by.name} sent it")
+    letter = isinstance(command, ReplyToClient) and command.method in LETTER_METHODS
+    check_complaint_step(by, state.outlet, command.kind, letter_reply=letter)
 
 
 class ComplaintView(BaseModel):

@@ -6,7 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field
 
-from domain.client.model import Assessment, ContactChannel, ContactOutcome, ContactPreference
+from domain.client.model import (
+    Assessment,
+    ContactChannel,
+    ContactOutcome,
+    ContactPreference,
+    ReferralStatus,
+)
 from domain.messages import Command as _Command
 from domain.messages import Name, Text
 
@@ -16,6 +22,9 @@ class Identify(_Command):
     client_id: Name
     assessment: Assessment
     referred_by: Name | None = None
+    referral_status: ReferralStatus | None = None
+    outlet: Name | None = None
+    """The outlet that looks after the client; its staff act on the client."""
 
 
 class RecordContactAttempt(_Command):

@@ -45,6 +45,7 @@ from domain.client.model import (
     ContactChannel,
     ContactOutcome,
     ContactPreference,
+    ReferralStatus,
     Stage,
 )
 from domain.client.policy import ClientPolicy
@@ -92,6 +93,9 @@ def decide(
         case Identify():
             if state.stage != Stage.NEW:
                 raise IllegalStepError(f"client {state.client_id} is already identified")
+            if command.referral_status is not None and command.referred_by is None:
+                raise RuleViolationError("a referral status needs who referred the client",
+                                         rule="referral_needs_referrer")
             tier, score = assess(command.assessment, policy)
             stage = stage_for(tier)
             held = command.assessment
@@ -99,7 +103,9 @@ def decide(
             events: list[ClientEvent] = [ClientIdentified(
                 **base, client_id=command.client_id, tier=tier, score=score, stage=stage,
                 products_held=products, referred_by=command.referred_by,
-                policy_version=policy.version)]
+                policy_version=policy.version, outlet=command.outlet,
+                referral_status=command.referral_status or (
+                    ReferralStatus.REFERRED if command.referred_by else None))]
             if stage == Stage.CONTACT:
                 events.append(_plan(command.at, policy, base))
             return events

@@ -8,7 +8,13 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter
 
-from domain.client.model import ContactChannel, ContactOutcome, ContactPreference, Stage
+from domain.client.model import (
+    ContactChannel,
+    ContactOutcome,
+    ContactPreference,
+    ReferralStatus,
+    Stage,
+)
 from domain.messages import Event
 from domain.tier import ClientTier
 
@@ -23,6 +29,8 @@ class ClientIdentified(Event):
     """Deposits, loans and intermediary products held at identification: product coverage."""
     referred_by: str | None
     policy_version: str
+    referral_status: ReferralStatus | None = None
+    outlet: str | None = None
 
 
 class FollowUpPlanned(Event):

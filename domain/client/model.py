@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from domain.tier import ClientTier
 
 __all__ = ["Assessment", "ClientTier", "ContactChannel", "ContactOutcome", "ContactPreference",
-           "Stage"]
+           "ReferralStatus", "Stage"]
 
 
 class Stage(StrEnum):
@@ -34,6 +34,14 @@ class ContactOutcome(StrEnum):
     NO_ANSWER = "no_answer"
     NOT_INTERESTED = "not_interested"
     MEETING_AGREED = "meeting_agreed"
+
+
+class ReferralStatus(StrEnum):
+    """Seed 001: a lobby manager's or teller's referral of a premium client: handed to a wealth
+    manager on the spot (已推介), or not, with the manager's card given (待跟进)."""
+
+    REFERRED = "referred"
+    AWAITING_FOLLOW_UP = "awaiting_follow_up"
 
 
 class ContactPreference(StrEnum):

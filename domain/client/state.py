@@ -30,7 +30,7 @@ from domain.client.events import (
     StageChanged,
     TierReassessed,
 )
-from domain.client.model import ContactOutcome, ContactPreference, Stage
+from domain.client.model import ContactOutcome, ContactPreference, ReferralStatus, Stage
 from domain.tier import ClientTier
 
 
@@ -44,6 +44,8 @@ class ClientState(BaseModel):
     score: Decimal | None = None
     assessed_at: datetime | None = None
     referred_by: str | None = None
+    referral_status: ReferralStatus | None = None
+    outlet: str | None = None
     follow_up_due: tuple[date, ...] = ()
     attempts: int = 0
     meeting_agreed: bool = False
@@ -77,6 +79,7 @@ def evolve(state: ClientState, event: ClientEvent) -> ClientState:
             return s.model_copy(update={
                 "client_id": event.client_id, "tier": event.tier, "score": event.score,
                 "stage": event.stage, "referred_by": event.referred_by,
+                "referral_status": event.referral_status, "outlet": event.outlet,
                 "products": event.products_held, "assessed_at": event.at})
         case FollowUpPlanned():
             return s.model_copy(update={"follow_up_due": event.due_dates, "attempts": 0})

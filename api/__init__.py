@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI, OpenAPI at /openapi.json, docs at /docs)."""

@@ -1,0 +1,105 @@
+"""The FastAPI application: routers, and the one place where caseflow's errors become HTTP
+statuses. Anything a caller sent that caseflow refuses is a 4xx naming the field or the rule; a
+5xx is caseflow's own fault (or an unreachable server: 503)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from temporalio.service import RPCError
+
+from api import audit, clients, complaints, users
+from api.backend import Backend
+from caseflow.users import UserError
+from caseflow.workflow_calls import AccessDenied, AlreadyExistsError, CaseError, NotFoundError
+from domain.access import AccessDeniedError
+from domain.errors import DomainError
+from eventstore import DatabaseUnavailableError, StreamNotFoundError
+
+BackendFactory = Callable[[], AbstractAsyncContextManager[Backend]]
+
+
+def create_app(backend: Backend | BackendFactory) -> FastAPI:
+    """`backend`: ready-made (tests, `caseflow up`), or a factory the app enters at startup."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if isinstance(backend, Backend):
+            app.state.backend = backend
+            yield
+            return
+        async with backend() as made:
+            app.state.backend = made
+            yield
+
+    app = FastAPI(
+        title="caseflow",
+        version="1",
+        summary="Complaint cases and client relationships, durable and auditable.",
+        description="Authenticate with `Authorization: Bearer <token>` (tokens from "
+                    "`caseflow user add`). A refused step answers 409 with the rule it breaks; "
+                    "a role or outlet that may not act, 403; nothing is recorded either way.",
+        lifespan=lifespan,
+    )
+    if isinstance(backend, Backend):
+        app.state.backend = backend  # usable without the lifespan (httpx's ASGI transport)
+    for router in (complaints.router, clients.router, audit.router, users.router):
+        app.include_router(router)
+    _error_handlers(app)
+    return app
+
+
+def _problem(code: int, detail: str, rule: str | None = None) -> JSONResponse:
+    body: dict[str, str] = {"detail": detail}
+    if rule is not None:
+        body["rule"] = rule
+    return JSONResponse(status_code=code, content=body)
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CaseError)
+    async def case_error(_: Request, exc: CaseError) -> JSONResponse:
+        code = (status.HTTP_403_FORBIDDEN if isinstance(exc, AccessDenied)
+                else status.HTTP_404_NOT_FOUND if isinstance(exc, NotFoundError)
+                else status.HTTP_409_CONFLICT)
+        return _problem(code, str(exc), exc.rule)
+
+    @app.exception_handler(AccessDeniedError)
+    async def access_denied(_: Request, exc: AccessDeniedError) -> JSONResponse:
+        return _problem(status.HTTP_403_FORBIDDEN, str(exc), exc.rule)
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+        return _problem(status.HTTP_409_CONFLICT, str(exc), exc.rule)
+
+    @app.exception_handler(ValidationError)
+    async def invalid(_: Request, exc: ValidationError) -> JSONResponse:
+        """A body that parsed but makes no valid command (a rule across fields)."""
+        problems = [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}
+                    for e in exc.errors(include_url=False, include_input=False)]
+        return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            content={"detail": problems})
+
+    @app.exception_handler(StreamNotFoundError)
+    async def no_stream(_: Request, exc: StreamNotFoundError) -> JSONResponse:
+        return _problem(status.HTTP_404_NOT_FOUND, str(exc), "not_found")
+
+    @app.exception_handler(UserError)
+    async def user_error(_: Request, exc: UserError) -> JSONResponse:
+        return _problem(status.HTTP_409_CONFLICT, str(exc), "user")
+
+    @app.exception_handler(AlreadyExistsError)
+    async def exists(_: Request, exc: AlreadyExistsError) -> JSONResponse:
+        return _problem(status.HTTP_409_CONFLICT, str(exc), exc.rule)
+
+    @app.exception_handler(RPCError)
+    async def temporal_down(_: Request, exc: RPCError) -> JSONResponse:
+        return _problem(status.HTTP_503_SERVICE_UNAVAILABLE, f"Temporal: {exc.message}")
+
+    @app.exception_handler(DatabaseUnavailableError)
+    async def database_down(_: Request, exc: DatabaseUnavailableError) -> JSONResponse:
+        return _problem(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc))

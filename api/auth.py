@@ -1,0 +1,37 @@
+"""Bearer tokens: `Authorization: Bearer cf_…` names the user who acts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.backend import Backend
+from caseflow.users import authenticate
+from domain.access import Principal
+
+bearer = HTTPBearer(auto_error=False, description="A token from `caseflow user add`.")
+
+
+def backend(request: Request) -> Backend:
+    found: Backend = request.app.state.backend
+    return found
+
+
+async def current_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a bearer token is required",
+                            headers={"WWW-Authenticate": "Bearer"})
+    user = await authenticate(backend(request).pool, credentials.credentials)
+    if user is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or revoked token",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return user
+
+
+User = Annotated[Principal, Depends(current_user)]
+Services = Annotated[Backend, Depends(backend)]

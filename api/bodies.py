@@ -1,0 +1,65 @@
+"""Request bodies, derived from the domain's commands: a body is its command without the fields
+caseflow fills in itself (who acts and when, from the token and the clock; the step's kind, from
+the path). So the API cannot drift from the domain, and no caller can name another actor."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from pydantic import BaseModel, ConfigDict, create_model
+from pydantic.fields import FieldInfo
+
+from domain.client import commands as cc
+from domain.complaint import commands as pc
+from domain.messages import Command
+
+FILLED_IN = frozenset({"actor", "at", "kind"})
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def body_for(command: type[Command], *, also_filled_in: frozenset[str] = frozenset(),
+             optional: frozenset[str] = frozenset()) -> type[Body]:
+    fields: dict[str, Any] = {}
+    for name, field in command.model_fields.items():
+        if name in FILLED_IN | also_filled_in:
+            continue
+        if name in optional:  # filled in by caseflow when the caller leaves it out
+            copy = FieldInfo.merge_field_infos(field, default=None)
+            fields[name] = (cast(Any, field.annotation) | None, copy)
+        else:
+            fields[name] = (field.annotation, field)
+    model: type[Body] = create_model(
+        command.__name__ + "Body", __base__=Body, __doc__=command.__doc__, **fields)
+    return model
+
+
+def path_of(kind: str) -> str:
+    return kind.replace("_", "-")
+
+
+RegisterComplaintBody = body_for(pc.RegisterComplaint, optional=frozenset({"received_at"}))
+# Officer steps of a complaint, by path segment. A letter or fax reply is confirmed by the outlet
+# head who sends it: the confirmation is the acting user, not a field.
+COMPLAINT_STEPS: dict[str, tuple[type[Command], type[Body]]] = {
+    path_of(cls.model_fields["kind"].default): (cls, body_for(
+        cls, also_filled_in=frozenset({"confirmed_by_outlet_head"})))
+    for cls in (pc.ResolveOnSpot, pc.AssignHandler, pc.RecordFindings, pc.RequestExtension,
+                pc.DecideExtension, pc.Escalate, pc.ReplyToClient, pc.RecordFeedback,
+                pc.Withdraw, pc.AddNote)
+}
+
+IdentifyBody = body_for(cc.Identify)
+CLIENT_STEPS: dict[str, tuple[type[Command], type[Body]]] = {
+    path_of(cls.model_fields["kind"].default): (cls, body_for(cls))
+    for cls in (cc.RecordContactAttempt, cc.RecordMeeting, cc.RecordSale, cc.ReassignManager,
+                cc.RequestAccountClosure, cc.RecordRetention, cc.LogContact,
+                cc.SetContactPreference, cc.Reassess)
+}
+
+
+def fields_of(body: Any) -> dict[str, Any]:
+    """A body's fields (the routes' bodies are made at import time, so mypy cannot see them)."""
+    return cast(Body, body).model_dump()

@@ -1,0 +1,81 @@
+"""/clients: identify, every officer step, one client with their history, a manager's list."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel
+
+from api.auth import Services, User
+from api.bodies import CLIENT_STEPS, Body, IdentifyBody, fields_of
+from api.paths import ClientId
+from audit.client_replay import client_timeline
+from audit.replay import TimelineEntry
+from domain.access import check_read
+from domain.client.commands import Identify
+from domain.client.summary import ClientSummary
+from domain.messages import Command
+from eventstore import StreamNotFoundError
+from projections.clients import list_clients
+from workflows.client_messages import ClientView, client_workflow_id
+
+router = APIRouter(prefix="/clients", tags=["clients"])
+
+
+class ClientRecord(BaseModel):
+    view: ClientView
+    history: list[TimelineEntry]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Identify a client")
+async def identify(
+    body: IdentifyBody,  # type: ignore[valid-type]
+    user: User, services: Services,
+) -> ClientView:
+    """Assesses the client's tier and starts their relationship workflow."""
+    command = Identify(actor=user.name, at=await services.now(), **fields_of(body))
+    await services.clients.identify(command, by=user)
+    return await services.clients.view(command.client_id, by=user)
+
+
+@router.get("/{client_id}", summary="One client: profile, plan, churn risk and history")
+async def get_client(client_id: ClientId, user: User, services: Services) -> ClientRecord:
+    view = await services.clients.view(client_id, by=user)
+    try:
+        events = await services.store.read_stream(client_workflow_id(client_id))
+    except StreamNotFoundError:
+        events = []
+    return ClientRecord(view=view, history=client_timeline(events))
+
+
+@router.get("", summary="Clients by their next due contact, soonest first")
+async def client_list(
+    user: User, services: Services,
+    manager: Annotated[str | None, Query(max_length=200)] = None,
+    outlet: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[ClientSummary]:
+    """Filter by relationship manager; staff see their own outlet's clients."""
+    check_read(user, outlet)
+    if outlet is None and user.role.is_staff:
+        outlet = user.outlet
+    return await list_clients(services.pool, manager=manager, outlet=outlet, limit=limit)
+
+
+def _add_step(path: str, command_type: type[Command], body_type: type[Body]) -> None:
+    async def step(
+        client_id: ClientId,
+        body: body_type,  # type: ignore[valid-type]
+        user: User, services: Services,
+    ) -> ClientView:
+        fields: dict[str, Any] = fields_of(body)
+        command = command_type(actor=user.name, at=await services.now(), **fields)
+        return await services.clients.execute(client_id, command, by=user)  # type: ignore[arg-type]
+
+    step.__name__ = f"client_{path.replace('-', '_')}"
+    router.add_api_route(f"/{{client_id}}/{path}", step, methods=["POST"],
+                         summary=(command_type.__doc__ or path).strip().splitlines()[0],
+                         response_model=ClientView)
+
+
+for _path, (_command, _body) in CLIENT_STEPS.items():
+    _add_step(_path, _command, _body)

@@ -1,0 +1,81 @@
+"""The client service: what the CLI, the API and tests call to identify a client and take the
+officer steps of their relationship."""
+
+from __future__ import annotations
+
+from temporalio.client import Client
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from caseflow.workflow_calls import (
+    AlreadyExistsError,
+    CaseError,
+    NotFoundError,
+    execute_update,
+    query_view,
+    refused,
+)
+from domain.access import AccessDeniedError, Principal, check_client_step
+from domain.client import ClientPolicy, decide, initial_state
+from domain.client.commands import ClientCommand, Identify
+from domain.errors import DomainError
+from workflows.client import ClientWorkflow
+from workflows.client_messages import (
+    ClientCommandRequest,
+    ClientInput,
+    ClientView,
+    client_workflow_id,
+)
+
+
+class ClientNotFoundError(NotFoundError):
+    def __init__(self, client_id: str) -> None:
+        super().__init__(f"no client {client_id!r}")
+
+
+class DuplicateClientError(AlreadyExistsError):
+    def __init__(self, client_id: str) -> None:
+        super().__init__(f"client {client_id!r} is already identified")
+
+
+def _lost(client_id: str) -> CaseError:
+    return CaseError(f"client {client_id!r} was lost: the relationship takes no more steps",
+                     "client_lost")
+
+
+class ClientService:
+    def __init__(self, client: Client, task_queue: str, policy: ClientPolicy) -> None:
+        self._client = client
+        self._task_queue = task_queue
+        self.policy = policy
+
+    async def identify(self, command: Identify, by: Principal | None = None) -> str:
+        """Start the client's workflow; refused (nothing started) on an access or domain error."""
+        try:
+            if by is not None:
+                check_client_step(by, command.outlet, command.kind)
+            decide(initial_state(), command, self.policy)
+        except (AccessDeniedError, DomainError) as error:
+            raise refused(error) from error
+        try:
+            handle = await self._client.start_workflow(
+                ClientWorkflow.run, ClientInput(identify=command, policy=self.policy),
+                id=client_workflow_id(command.client_id), task_queue=self._task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
+        except WorkflowAlreadyStartedError as exc:
+            raise DuplicateClientError(command.client_id) from exc
+        return handle.id
+
+    async def execute(
+        self, client_id: str, command: ClientCommand, by: Principal | None = None
+    ) -> ClientView:
+        return await execute_update(
+            self._client, client_workflow_id(client_id),
+            ClientCommandRequest(command=command, by=by), ClientView,
+            lambda: ClientNotFoundError(client_id), lambda: _lost(client_id))
+
+    async def view(self, client_id: str, by: Principal | None = None) -> ClientView:
+        return await query_view(self._client, client_workflow_id(client_id), ClientView,
+                                lambda: ClientNotFoundError(client_id),
+                                by, lambda v: v.state.outlet)
