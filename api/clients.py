@@ -10,7 +10,7 @@ from api.bodies import CLIENT_STEPS, Body, IdentifyBody, fields_of
 from api.paths import ClientId
 from audit.client_replay import client_timeline
 from audit.replay import TimelineEntry
-from domain.access import check_read
+from domain.access import visible_outlet
 from domain.client.commands import Identify
 from domain.client.summary import ClientSummary
 from domain.messages import Command
@@ -55,10 +55,8 @@ async def client_list(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[ClientSummary]:
     """Filter by relationship manager; staff see their own outlet's clients."""
-    check_read(user, outlet)
-    if outlet is None and user.role.is_staff:
-        outlet = user.outlet
-    return await list_clients(services.pool, manager=manager, outlet=outlet, limit=limit)
+    return await list_clients(services.pool, manager=manager,
+                              outlet=visible_outlet(user, outlet), limit=limit)
 
 
 def _add_step(path: str, command_type: type[Command], body_type: type[Body]) -> None:

@@ -1,6 +1,6 @@
 """/complaints: register, every officer step, one case with its history, the worklist."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 from pydantic import AwareDatetime, BaseModel
@@ -9,14 +9,14 @@ from api.auth import Services, User
 from api.bodies import COMPLAINT_STEPS, Body, RegisterComplaintBody, fields_of
 from api.paths import CaseId
 from audit.replay import TimelineEntry, timeline
-from domain.access import Principal, check_read
+from domain.access import visible_outlet
 from domain.complaint.commands import RegisterComplaint
-from domain.complaint.model import ReplyMethod, Status
+from domain.complaint.model import Status
 from domain.complaint.summary import CaseSummary
 from domain.messages import Command
 from eventstore import StreamNotFoundError
 from projections.complaints import list_cases
-from workflows.complaint_messages import ComplaintView, workflow_id
+from workflows.complaint_messages import ComplaintView, confirm_letter, workflow_id
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 
@@ -63,15 +63,9 @@ async def worklist(
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[CaseSummary]:
     """Staff see their own outlet's cases (the default filter); auditors see every outlet."""
-    outlet = _outlet_filter(user, outlet)
     return await list_cases(services.pool, status=status_.value if status_ else None,
-                            outlet=outlet, handler=handler, due_before=due_before,
-                            breached=breached, limit=limit)
-
-
-def _outlet_filter(user: Principal, outlet: str | None) -> str | None:
-    check_read(user, outlet)
-    return outlet if outlet is not None or not user.role.is_staff else user.outlet
+                            outlet=visible_outlet(user, outlet), handler=handler,
+                            due_before=due_before, breached=breached, limit=limit)
 
 
 def _add_step(path: str, command_type: type[Command], body_type: type[Body]) -> None:
@@ -80,9 +74,7 @@ def _add_step(path: str, command_type: type[Command], body_type: type[Body]) -> 
         body: body_type,  # type: ignore[valid-type]
         user: User, services: Services,
     ) -> ComplaintView:
-        fields: dict[str, Any] = fields_of(body)
-        if fields.get("method") in (ReplyMethod.LETTER, ReplyMethod.FAX):
-            fields["confirmed_by_outlet_head"] = user.name  # checked: only an outlet head
+        fields = confirm_letter(fields_of(body), user)
         command = command_type(actor=user.name, at=await services.now(), **fields)
         return await services.complaints.execute(case_id, command, by=user)  # type: ignore[arg-type]
 

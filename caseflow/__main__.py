@@ -6,20 +6,30 @@ import asyncio
 import atexit
 import os
 import sys
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any
 
 import structlog
 import typer
+import uvicorn
 
 from caseflow.cli_audit import app as audit_app
+from caseflow.cli_clients import app as client_app
 from caseflow.cli_complaints import app as complaint_app
+from caseflow.cli_users import app as user_app
 from caseflow.config import Settings
 from caseflow.logs import configure_logging
+
+if TYPE_CHECKING:
+    from api.backend import Backend
 
 app = typer.Typer(help="caseflow: durable complaint cases and client relationships.",
                   no_args_is_help=True)
 log = structlog.get_logger("caseflow")
 app.add_typer(complaint_app, name="complaint")
+app.add_typer(client_app, name="client")
 app.add_typer(audit_app, name="audit")
+app.add_typer(user_app, name="user")
 
 
 @app.callback()
@@ -28,6 +38,7 @@ def _root() -> None:
 
 
 async def _up(settings: Settings, exit_after_start: bool) -> None:
+    from api.backend import backend_for
     from caseflow.stack import running_stack
     from eventstore import PostgresEventStore
     from worker import EVENT_SCHEMAS, build_worker
@@ -39,6 +50,7 @@ async def _up(settings: Settings, exit_after_start: bool) -> None:
             )
         store = PostgresEventStore(stack.pool, schemas=EVENT_SCHEMAS)
         worker = build_worker(stack.client, store, task_queue=settings.task_queue)
+        api = _api_server(settings, backend_for(settings, stack.client, stack.pool))
         typer.echo(
             "caseflow is up\n"
             f"  data folder   {stack.data_dir} ({'reused' if stack.reused_data_dir else 'new'})\n"
@@ -47,13 +59,38 @@ async def _up(settings: Settings, exit_after_start: bool) -> None:
             f"{_redacted(stack.database_url)}\n"
             f"  Temporal      {stack.temporal_address} namespace {settings.temporal_namespace}\n"
             f"  Temporal UI   {stack.temporal_ui or '(external cluster)'}\n"
-            f"  worker        task queue {settings.task_queue!r}"
+            f"  worker        task queue {settings.task_queue!r}\n"
+            f"  API           http://{settings.api_host}:{settings.api_port} "
+            f"(OpenAPI docs at /docs)"
         )
         if exit_after_start:
             typer.echo("exiting after start (--exit-after-start)")
             return
         typer.echo("press Ctrl-C to stop")
-        await worker.run()
+        await _run_until_one_stops(worker.run(), api.serve())
+
+
+async def _run_until_one_stops(*jobs: Coroutine[Any, Any, None]) -> None:
+    """The worker and the API run side by side; when one stops (Ctrl-C stops the API), the other
+    is stopped too, and an error of either is raised."""
+    tasks = [asyncio.create_task(job) for job in jobs]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in done:
+        if not task.cancelled() and task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]
+
+
+def _api_server(settings: Settings, backend: Backend) -> uvicorn.Server:
+    from api.app import create_app
+
+    return uvicorn.Server(uvicorn.Config(
+        create_app(backend), host=settings.api_host, port=settings.api_port,
+        log_level="warning", access_log=False))
 
 
 def _redacted(dsn: str) -> str:

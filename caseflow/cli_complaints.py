@@ -3,52 +3,18 @@ caseflow (./dev.sh up, or TEMPORAL_ADDRESS / DATABASE_URL)."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import typer
-from pydantic import ValidationError
 
-from caseflow.complaints import CaseError, ComplaintService
+from caseflow.cli_session import TOKEN, Session, run_as
 from caseflow.config import Settings
-from caseflow.stack import connect_temporal
 from domain.complaint import commands as c
-from domain.errors import DomainError
-from workflows.complaint_messages import ComplaintView
+from domain.complaint.model import ReplyMethod
+from workflows.complaint_messages import ComplaintView, confirm_letter
 
 app = typer.Typer(help="Complaint cases.", no_args_is_help=True)
-T = TypeVar("T")
-
-ACTOR = typer.Option(..., "--as", help="Who is acting (recorded on the event).")
-
-
-def _run(work: Callable[[ComplaintService, Settings], Awaitable[T]]) -> T:
-    settings = Settings()
-
-    async def go() -> T:
-        try:
-            client = await connect_temporal(settings)
-        except RuntimeError as exc:
-            raise _fail(f"cannot reach Temporal at {settings.temporal_target} ({exc}); is "
-                        "`./dev.sh up` running?") from exc
-        service = ComplaintService(client, settings.task_queue,
-                                   bank_calendar=settings.bank_calendar)
-        return await work(service, settings)
-
-    try:
-        return asyncio.run(go())
-    except (CaseError, DomainError) as exc:
-        raise _fail(f"refused ({getattr(exc, 'rule', 'rule')}): {exc}") from exc
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise _fail(f"invalid input: {problems}") from exc
-
-
-def _fail(message: str) -> typer.Exit:
-    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
-    return typer.Exit(code=1)
 
 
 def _show(view: ComplaintView) -> None:
@@ -69,11 +35,14 @@ def _show(view: ComplaintView) -> None:
                    f"{view.next_alarm_at.astimezone(zone):%Y-%m-%d %H:%M %Z}")
 
 
-def _step(case_id: str, command: Any) -> None:
-    async def work(service: ComplaintService, _: Settings) -> ComplaintView:
-        return await service.execute(case_id, command)
+def _step(token: str, case_id: str, make: type[Any], **fields: Any) -> None:
+    """Run one officer step as the token's user (the actor of the events it records)."""
+    async def work(session: Session) -> ComplaintView:
+        command = make(actor=session.user.name, at=_now(),
+                       **confirm_letter(fields, session.user))
+        return await session.services.complaints.execute(case_id, command, by=session.user)
 
-    _show(_run(work))
+    _show(run_as(token, work))
 
 
 def _now() -> datetime:
@@ -91,31 +60,26 @@ def register(
     description: str = typer.Option(...),
     outlet: str = typer.Option(...),
     manager: str | None = typer.Option(None, help="the client's relationship manager"),
-    actor: str = ACTOR,
+    token: str = TOKEN,
 ) -> None:
     """Register a complaint received now: starts its case and its SLA clock."""
     now = _now()
 
-    async def work(service: ComplaintService, _: Settings) -> ComplaintView:
+    async def work(session: Session) -> ComplaintView:
         command = c.RegisterComplaint(
-            actor=actor, at=now, case_id=case_id, client_id=client_id, client_tier=tier,
-            relationship_manager=manager, channel=channel, category=category,
+            actor=session.user.name, at=now, case_id=case_id, client_id=client_id,
+            client_tier=tier, relationship_manager=manager, channel=channel, category=category,
             description=description, outlet=outlet, received_at=now)
-        await service.register(command)
-        for _attempt in range(50):  # the registration is stored by the workflow's first task
-            view = await service.view(case_id)
-            if view.state.version:
-                return view
-            await asyncio.sleep(0.1)
-        return view
+        await session.services.complaints.register(command, by=session.user)
+        return await session.services.complaints.view(case_id, by=session.user)
 
-    _show(_run(work))
+    _show(run_as(token, work))
 
 
 @app.command()
-def assign(case_id: str, handler: str = typer.Option(...), actor: str = ACTOR) -> None:
+def assign(case_id: str, handler: str = typer.Option(...), token: str = TOKEN) -> None:
     """Assign (or reassign) the handler."""
-    _step(case_id, c.AssignHandler(actor=actor, at=_now(), handler=handler))
+    _step(token, case_id, c.AssignHandler, handler=handler)
 
 
 @app.command()
@@ -125,38 +89,38 @@ def findings(
     at_fault: bool = typer.Option(False, "--bank-at-fault/--not-at-fault"),
     corrective_action: str | None = typer.Option(None),
     owner: str | None = typer.Option(None, help="owner of the corrective action"),
-    actor: str = ACTOR,
+    token: str = TOKEN,
 ) -> None:
     """Record the investigation's findings."""
-    _step(case_id, c.RecordFindings(actor=actor, at=_now(), summary=summary,
-                                    bank_at_fault=at_fault, corrective_action=corrective_action,
-                                    corrective_action_owner=owner))
+    _step(token, case_id, c.RecordFindings, summary=summary, bank_at_fault=at_fault,
+          corrective_action=corrective_action, corrective_action_owner=owner)
 
 
 @app.command()
-def extend(case_id: str, reason: str = typer.Option(...), actor: str = ACTOR) -> None:
+def extend(case_id: str, reason: str = typer.Option(...), token: str = TOKEN) -> None:
     """Request an extension to 7 working days."""
-    _step(case_id, c.RequestExtension(actor=actor, at=_now(), reason=reason))
+    _step(token, case_id, c.RequestExtension, reason=reason)
 
 
 @app.command()
 def decide_extension(
     case_id: str, approve: bool = typer.Option(..., "--approve/--reject"),
-    note: str | None = typer.Option(None), actor: str = ACTOR,
+    note: str | None = typer.Option(None), token: str = TOKEN,
 ) -> None:
-    """Approve or reject a pending extension (not by its requester)."""
-    _step(case_id, c.DecideExtension(actor=actor, at=_now(), approve=approve, note=note))
+    """Approve or reject a pending extension (a supervisor, not the requester)."""
+    _step(token, case_id, c.DecideExtension, approve=approve, note=note)
 
 
 @app.command()
 def reply(
-    case_id: str, method: str = typer.Option("in_person"), content: str = typer.Option(...),
-    outlet_head: str | None = typer.Option(None, help="outlet head who confirmed a letter/fax"),
-    actor: str = ACTOR,
+    case_id: str,
+    method: ReplyMethod = typer.Option(ReplyMethod.IN_PERSON),
+    content: str = typer.Option(...),
+    token: str = TOKEN,
 ) -> None:
-    """Record the reply to the client (stops the SLA clock)."""
-    _step(case_id, c.ReplyToClient(actor=actor, at=_now(), method=method, content=content,
-                                   confirmed_by_outlet_head=outlet_head))
+    """Record the reply to the client (stops the SLA clock). A letter or fax is sent by the
+    outlet head, whose token confirms it."""
+    _step(token, case_id, c.ReplyToClient, method=method, content=content)
 
 
 @app.command()
@@ -164,27 +128,32 @@ def feedback(
     case_id: str, satisfied: bool = typer.Option(..., "--satisfied/--dissatisfied"),
     opinion: str = typer.Option(...), follow_up: str | None = typer.Option(None,
     help="reopen or escalate, when dissatisfied"), escalate_to: str | None = typer.Option(None),
-    actor: str = ACTOR,
+    token: str = TOKEN,
 ) -> None:
     """Record the client's opinion: satisfied closes, dissatisfied reopens or escalates."""
-    _step(case_id, c.RecordFeedback(actor=actor, at=_now(), satisfied=satisfied,
-                                    opinion=opinion, follow_up=follow_up,
-                                    escalate_to=escalate_to))
+    _step(token, case_id, c.RecordFeedback, satisfied=satisfied, opinion=opinion,
+          follow_up=follow_up, escalate_to=escalate_to)
 
 
 @app.command()
-def withdraw(case_id: str, reason: str = typer.Option(...), actor: str = ACTOR) -> None:
+def withdraw(case_id: str, reason: str = typer.Option(...), token: str = TOKEN) -> None:
     """The client withdrew the complaint."""
-    _step(case_id, c.Withdraw(actor=actor, at=_now(), reason=reason))
+    _step(token, case_id, c.Withdraw, reason=reason)
 
 
 @app.command()
-def show(case_id: str) -> None:
-    """A case's current state, deadline and next alarm."""
-    async def work(service: ComplaintService, _: Settings) -> ComplaintView:
-        return await service.view(case_id)
+def note(case_id: str, text: str = typer.Option(...), token: str = TOKEN) -> None:
+    """Add a note to the case's record."""
+    _step(token, case_id, c.AddNote, text=text)
 
-    _show(_run(work))
+
+@app.command()
+def show(case_id: str, token: str = TOKEN) -> None:
+    """A case's current state, deadline and next alarm."""
+    async def work(session: Session) -> ComplaintView:
+        return await session.services.complaints.view(case_id, by=session.user)
+
+    _show(run_as(token, work))
 
 
 @app.command("list")
@@ -194,14 +163,15 @@ def worklist(
     handler: str | None = typer.Option(None),
     breached: bool | None = typer.Option(None, "--breached/--not-breached"),
     limit: int = typer.Option(50, min=1, max=1000),
+    token: str = TOKEN,
 ) -> None:
-    """The worklist: cases matching every filter, soonest deadline first."""
-    from caseflow.cli_store import with_store
+    """The worklist: cases matching every filter, soonest deadline first (staff: their outlet)."""
+    from domain.access import visible_outlet
     from projections.complaints import list_cases
 
-    rows = with_store(lambda store, _: list_cases(
-        store.pool, status=status, outlet=outlet, handler=handler, breached=breached,
-        limit=limit))
+    rows = run_as(token, lambda session: list_cases(
+        session.services.pool, status=status, outlet=visible_outlet(session.user, outlet),
+        handler=handler, breached=breached, limit=limit))
     zone = Settings().zone
     typer.echo(f"{'case':<16} {'status':<13} {'handler':<14} {'outlet':<12} "
                f"{'due (' + zone.key + ')':<22} breached")

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     task_queue: str = "caseflow"
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    client_policy: Path | None = None
+    """The bank's client policy (JSON, see caseflow/policy/client_policy.json); unset: shipped."""
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "INFO"
 

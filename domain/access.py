@@ -111,6 +111,12 @@ def check_read(principal: Principal, outlet: str | None) -> None:
             f"{principal.name} works for {principal.outlet}, not {outlet}", rule="other_outlet")
 
 
+def visible_outlet(principal: Principal, outlet: str | None) -> str | None:
+    """The outlet filter of a list: staff see their own outlet (the default), auditors any."""
+    check_read(principal, outlet)
+    return outlet if outlet is not None or not principal.role.is_staff else principal.outlet
+
+
 def check_audit(principal: Principal) -> None:
     if principal.role != Role.AUDITOR:
         raise AccessDeniedError(f"{principal.name} is {_a(principal.role)}: the audit is for "

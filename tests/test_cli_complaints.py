@@ -54,6 +54,15 @@ async def caseflow(
     return process.returncode, out.decode(), err.decode()
 
 
+async def add_user(env: WorkflowEnvironment, calendar: Path, name: str, role: str,
+                   outlet: str | None) -> str:
+    """`caseflow user add`: prints the new user's token."""
+    code, out, err = await caseflow(env, "-", calendar, "user", "add", name, "--role", role,
+                                    *(["--outlet", outlet] if outlet else []))
+    assert code == 0, err
+    return out.strip()
+
+
 async def test_walk_a_complaint_to_closed_from_the_cli(
     temporal_env: WorkflowEnvironment, pool: asyncpg.Pool, tmp_path: Path, database_url: str,
     monkeypatch: pytest.MonkeyPatch,
@@ -61,38 +70,50 @@ async def test_walk_a_complaint_to_closed_from_the_cli(
     monkeypatch.setenv("CASEFLOW_TEST_DATABASE_URL", database_url)
     calendar = await bank_calendar_for_server_years(temporal_env, tmp_path)
     task_queue = f"tq-{uuid.uuid4()}"
-    case = f"CLI-{uuid.uuid4().hex[:8]}"
+    run_id = uuid.uuid4().hex[:8]
+    case = f"CLI-{run_id}"
+    outlet = f"o-{run_id}"
+    officer, head, supervisor = (f"{who}-{run_id}" for who in ("officer", "head", "supervisor"))
+    tokens = {
+        officer: await add_user(temporal_env, calendar, officer, "case_officer", outlet),
+        head: await add_user(temporal_env, calendar, head, "outlet_head", outlet),
+        supervisor: await add_user(temporal_env, calendar, supervisor, "supervisor", outlet),
+        "auditor": await add_user(temporal_env, calendar, f"auditor-{run_id}", "auditor", None),
+    }
+    assert all(t.startswith("cf_") for t in tokens.values())
     store = PostgresEventStore(pool, schemas=EVENT_SCHEMAS)
     async with build_worker(temporal_env.client, store, task_queue=task_queue):
-        async def run(*args: str) -> tuple[int, str, str]:
-            return await cli(temporal_env, task_queue, calendar, *args)
+        async def run(*args: str, who: str = officer) -> tuple[int, str, str]:
+            return await cli(temporal_env, task_queue, calendar, *args, "--token", tokens[who])
 
         code, out, _ = await run("register", "--case", case, "--client", "K-1", "--category",
-                                 "fees", "--description", "charged twice", "--outlet", "o-9",
-                                 "--as", "lobby-1")
+                                 "fees", "--description", "charged twice", "--outlet", outlet)
         assert code == 0, _
         assert f"case {case}: registered" in out
         assert "CST" in out  # deadlines shown in the bank's zone (Asia/Shanghai)
-        assert (await run("assign", case, "--handler", "officer-1", "--as", "lobby-1"))[0] == 0
-        code, _, err = await run("reply", case, "--content", "x", "--as", "officer-1")
+        assert (await run("assign", case, "--handler", officer))[0] == 0
+        code, _, err = await run("reply", case, "--content", "x")
         assert code == 1 and "refused (illegal_step)" in err and "findings first" in err
-        assert (await run("findings", case, "--summary", "dup", "--not-at-fault",
-                          "--as", "officer-1"))[0] == 0
-        code, _, err = await run("reply", case, "--method", "letter", "--content", "x",
-                                 "--as", "officer-1")
-        assert code == 1 and "letter_needs_outlet_head" in err
-        assert (await run("reply", case, "--content", "explained", "--as", "officer-1"))[0] == 0
-        code, out, _ = await run("feedback", case, "--satisfied", "--opinion", "ok",
-                                 "--as", "officer-1")
+        assert (await run("findings", case, "--summary", "dup", "--not-at-fault"))[0] == 0
+        code, _, err = await run("reply", case, "--method", "letter", "--content", "x")
+        assert code == 1 and "refused (role_required)" in err and "outlet head" in err
+        code, _, err = await run("note", case, "--text", "looked", who="auditor")
+        assert code == 1 and "refused (forbidden)" in err
+        code, _, err = await cli(temporal_env, task_queue, calendar, "note", case, "--text", "x",
+                                 "--token", "cf_forged")
+        assert code == 1 and "unknown or revoked token" in err
+        assert (await run("reply", case, "--content", "explained"))[0] == 0
+        code, out, _ = await run("feedback", case, "--satisfied", "--opinion", "ok")
         assert code == 0 and f"case {case}: closed" in out
         code, _, err = await run("show", "no-such-case")
         assert code == 1 and "no complaint case 'no-such-case'" in err
         code, _, err = await run("register", "--case", "x", "--client", "K", "--category", "c",
-                                 "--description", "d", "--outlet", "o", "--tier", "vip",
-                                 "--as", "a")
+                                 "--description", "d", "--outlet", outlet, "--tier", "vip")
         assert code == 1 and "invalid input: client_tier" in err
-        code, out, _ = await run("list", "--outlet", "o-9", "--limit", "1000")
+        code, out, _ = await run("list", "--limit", "1000")
         assert code == 0 and case in out and "closed" in out
+        code, _, err = await run("list", "--outlet", "elsewhere")
+        assert code == 1 and "refused (other_outlet)" in err
         code, _, err = await run("list", "--limit", "0")
         assert code == 2 and "limit" in err
         code, out, _ = await caseflow(temporal_env, task_queue, calendar, "audit", "verify", case)
@@ -108,5 +129,6 @@ async def test_walk_a_complaint_to_closed_from_the_cli(
         code, _, err = await caseflow(temporal_env, task_queue, calendar, "audit", "replay",
                                       "no-such-case")
         assert code == 1 and "no stream 'complaint-no-such-case'" in err
-    types = [e.type for e in await store.read_stream(f"complaint-{case}")]
-    assert types[-1] == "case_closed" and "client_replied" in types
+    events = await store.read_stream(f"complaint-{case}")
+    assert events[-1].type == "case_closed" and "client_replied" in {e.type for e in events}
+    assert events[0].actor == officer  # the token's user, never a name typed on the line

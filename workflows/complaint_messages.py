@@ -8,6 +8,7 @@ with bench/complaint_throughput.py). This module is shared with the sandbox inst
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 from temporalio.exceptions import ApplicationError
@@ -47,6 +48,14 @@ class CommandRequest(BaseModel):
 
 
 LETTER_METHODS = (ReplyMethod.LETTER, ReplyMethod.FAX)
+
+
+def confirm_letter(fields: dict[str, Any], by: Principal) -> dict[str, Any]:
+    """A reply's fields as the acting user sends it: a letter or fax is confirmed by its sender,
+    whom `authorize` then requires to be the outlet head (never a name the caller types)."""
+    if fields.get("method") in LETTER_METHODS:
+        return {**fields, "confirmed_by_outlet_head": by.name}
+    return fields
 
 
 def authorize(request: CommandRequest, state: ComplaintState) -> None:

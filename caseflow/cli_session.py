@@ -1,0 +1,74 @@
+"""A CLI command run as a user: the token (`--token` or CASEFLOW_TOKEN) names who acts, as a
+bearer token does for the API; the workflows check that user's role and outlet."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import typer
+from pydantic import ValidationError
+
+from api.backend import Backend, backend_for
+from caseflow.config import Settings
+from caseflow.users import authenticate
+from caseflow.workflow_calls import CaseError
+from domain.access import AccessDeniedError, Principal
+from domain.errors import DomainError
+from eventstore import EventStoreError, connect_pool
+
+T = TypeVar("T")
+
+TOKEN = typer.Option(..., "--token", envvar="CASEFLOW_TOKEN", show_envvar=True,
+                     help="Your token, from `caseflow user add` (who acts is recorded).")
+
+
+@dataclass(frozen=True)
+class Session:
+    settings: Settings
+    services: Backend
+    user: Principal
+
+
+def run_as(token: str, work: Callable[[Session], Awaitable[T]]) -> T:
+    settings = Settings()
+
+    async def go() -> T:
+        if settings.database_url is not None:
+            dsn = settings.database_url.get_secret_value()
+        else:
+            from caseflow.stack import start_embedded_postgres
+
+            dsn = start_embedded_postgres(settings.data_dir.resolve() / "postgres")
+        pool = await connect_pool(dsn, max_size=2)
+        try:
+            user = await authenticate(pool, token)
+            if user is None:
+                raise fail("unknown or revoked token (see `caseflow user token NAME`)")
+            from caseflow.stack import connect_temporal
+
+            try:
+                temporal = await connect_temporal(settings)
+            except RuntimeError as exc:
+                raise fail(f"cannot reach Temporal at {settings.temporal_target} ({exc}); is "
+                           "`./dev.sh up` running?") from exc
+            return await work(Session(settings, backend_for(settings, temporal, pool), user))
+        finally:
+            await pool.close()
+
+    try:
+        return asyncio.run(go())
+    except (CaseError, DomainError, AccessDeniedError) as exc:
+        raise fail(f"refused ({getattr(exc, 'rule', 'rule')}): {exc}") from exc
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise fail(f"invalid input: {problems}") from exc
+    except EventStoreError as exc:
+        raise fail(str(exc)) from exc
+
+
+def fail(message: str) -> typer.Exit:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    return typer.Exit(code=1)
