@@ -26,7 +26,8 @@ def auditor(user: User) -> Principal:
 router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[Depends(auditor)])
 At = Annotated[AwareDatetime | None, Query(description="The moment to show (ISO 8601 with "
                                            "offset); default: now.")]
-Version = Annotated[int | None, Query(ge=1, description="Or: up to this stream version.")]
+Version = Annotated[int | None, Query(ge=1, le=2**31 - 1,
+                                      description="Or: up to this stream version.")]
 
 
 @router.get("/complaints/{case_id}", summary="A case as it stood at a moment")

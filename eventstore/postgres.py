@@ -32,6 +32,9 @@ _COLUMNS = (
 )
 
 
+MAX_VERSION = 2**31 - 1
+
+
 def _record(row: asyncpg.Record) -> RecordedEvent:
     # Rows come from our own table with its constraints: no need to validate them again.
     return RecordedEvent.model_construct(**dict(row))
@@ -241,6 +244,8 @@ class PostgresEventStore:
         as_of: datetime | None = None,
     ) -> list[RecordedEvent]:
         """A stream in version order, optionally only up to a version or an occurrence time."""
+        if up_to_version is not None:  # versions are PostgreSQL integers: beyond is "all"
+            up_to_version = min(up_to_version, MAX_VERSION)
         async with self._pool.acquire() as conn:
             rows = await conn.fetch(
                 f"SELECT {_COLUMNS} FROM events WHERE stream_id = $1"

@@ -233,3 +233,12 @@ def test_canonical_form_is_plain_sorted_json() -> None:
     digest = content_digest(**fields, data_json=canonical_json(event.data))
     assert link_hash("0" * 64, digest) == hashlib.sha256(
         ("0" * 64 + hashlib.sha256(expected.encode()).hexdigest()).encode()).hexdigest()
+
+
+async def test_reading_up_to_a_version_beyond_any_reads_everything(
+    store: PostgresEventStore,
+) -> None:
+    """Found by the API fuzzer: a version past PostgreSQL's integer range was a server error."""
+    stream = f"s-{uuid.uuid4()}"
+    await store.append(stream, 0, [new_event()])
+    assert len(await store.read_stream(stream, up_to_version=10**20)) == 1
