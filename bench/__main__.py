@@ -10,6 +10,7 @@ BENCHES = {
     "complaints": "bench.complaint_throughput",
     "verify": "bench.verify_throughput",
     "clients": "bench.client_workflows",
+    "api": "bench.api_roundtrip",
 }
 
 

@@ -114,6 +114,32 @@ def up(
         typer.echo("stopped")
 
 
+@app.command()
+def api() -> None:
+    """Serve the HTTP API only (production: next to workers run with `python worker.py`),
+    against TEMPORAL_ADDRESS and DATABASE_URL."""
+    settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)
+    asyncio.run(_serve_api(settings))
+
+
+async def _serve_api(settings: Settings) -> None:
+    from api.backend import backend_for
+    from caseflow.stack import connect_temporal, start_embedded_postgres
+    from eventstore import connect_pool
+
+    dsn = (settings.database_url.get_secret_value() if settings.database_url is not None
+           else start_embedded_postgres(settings.data_dir.resolve() / "postgres"))
+    pool = await connect_pool(dsn)
+    try:
+        server = _api_server(settings, backend_for(settings, await connect_temporal(settings),
+                                                   pool))
+        log.info("API serving", url=f"http://{settings.api_host}:{settings.api_port}")
+        await server.serve()
+    finally:
+        await pool.close()
+
+
 def main() -> None:
     """Run the command, then leave without interpreter finalization: the Temporal client's
     native threads can outlive it and abort the process at exit (temporalio/sdk-python#300),
