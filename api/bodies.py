@@ -55,7 +55,7 @@ IdentifyBody = body_for(cc.Identify)
 CLIENT_STEPS: dict[str, tuple[type[Command], type[Body]]] = {
     path_of(cls.model_fields["kind"].default): (cls, body_for(cls))
     for cls in (cc.RecordContactAttempt, cc.RecordMeeting, cc.RecordSale, cc.ReassignManager,
-                cc.RequestAccountClosure, cc.RecordRetention, cc.LogContact,
+                cc.OpenAccount, cc.RequestAccountClosure, cc.RecordRetention, cc.LogContact,
                 cc.SetContactPreference, cc.Reassess)
 }
 

@@ -48,6 +48,8 @@ def _show(view: ClientView) -> None:
         typer.echo(f"  referral  {s.referral_status.value if s.referral_status else '-'} "
                    f"by {s.referred_by}")
     typer.echo(f"  products  {s.products}   churn risk {view.churn_risk} %")
+    if s.birthday:
+        typer.echo(f"  birthday  {s.birthday}")
     if view.next_alarm and view.next_alarm_at:
         typer.echo(f"  next      {view.next_alarm} at "
                    f"{view.next_alarm_at.astimezone(zone):%Y-%m-%d %H:%M %Z}")
@@ -70,6 +72,7 @@ def identify(
     main_bank_elsewhere: bool = typer.Option(False, "--main-bank-elsewhere"),
     referred_by: str | None = typer.Option(None, help="the lobby manager or teller"),
     referral: ReferralStatus | None = typer.Option(None, help="referred or awaiting_follow_up"),
+    birthday: str | None = typer.Option(None, help="MM-DD, for the birthday greeting"),
     token: str = TOKEN,
 ) -> None:
     """Assess a client's tier and start their relationship."""
@@ -78,7 +81,7 @@ def identify(
             actor=session.user.name, at=datetime.now(UTC), client_id=client_id, outlet=outlet,
             assessment=_assessment(deposits, loans, products, family, occupation, standing,
                                    main_bank_elsewhere),
-            referred_by=referred_by, referral_status=referral)
+            referred_by=referred_by, referral_status=referral, birthday=birthday)
         await session.services.clients.identify(command, by=session.user)
         return await session.services.clients.view(client_id, by=session.user)
 
@@ -120,6 +123,12 @@ def reassign(client_id: str, manager: str = typer.Option(...), reason: str = typ
              token: str = TOKEN) -> None:
     """Give the client another relationship manager (the outlet head)."""
     _step(token, client_id, c.ReassignManager, manager=manager, reason=reason)
+
+
+@app.command("open-account")
+def open_account(client_id: str, account: str = typer.Option(...), token: str = TOKEN) -> None:
+    """Record an account opened for the client (a product held)."""
+    _step(token, client_id, c.OpenAccount, account=account)
 
 
 @app.command("close-account")

@@ -213,6 +213,7 @@ async def test_the_worklist_filters_by_outlet_and_orders_by_deadline(api: ApiSta
 async def test_clients_through_http(api: ApiStack) -> None:
     client_id = f"K-{uuid.uuid4().hex[:10]}"
     identify = {"client_id": client_id, "outlet": api.outlet, "referred_by": "teller-3",
+                "birthday": "05-20",
                 "assessment": {"deposits_10k": "600", "loans_10k": "0",
                                "intermediary_products": 2, "family": 3, "occupation": 4,
                                "social_standing": 3}}
@@ -220,10 +221,17 @@ async def test_clients_through_http(api: ApiStack) -> None:
     assert response.status_code == 201, response.text
     api.stack.service.started.append(f"client-{client_id}")
     state = response.json()["state"]
-    assert (state["tier"], state["stage"], state["referral_status"]) == (
-        "core_premium", "maintain", "referred")
+    assert (state["tier"], state["stage"], state["referral_status"], state["birthday"]) == (
+        "core_premium", "maintain", "referred", "05-20")
+    bad_birthday = await api.post("officer", "/clients", {**identify, "birthday": "02-30"})
+    assert bad_birthday.status_code == 422
+    assert bad_birthday.json()["detail"][0]["loc"] == ["body", "birthday"]
     path = f"/clients/{client_id}"
     assert (await api.post("officer", f"{path}/sale", {"product": "fund"})).status_code == 200
+    response = await api.post("officer", f"{path}/open-account", {"account": "ACC-9"})
+    assert response.status_code == 200 and response.json()["state"]["accounts"] == ["ACC-9"]
+    response = await api.post("officer", f"{path}/open-account", {"account": "ACC-9"})
+    assert (response.status_code, response.json()["rule"]) == (409, "account_already_open")
     response = await api.post("officer", f"{path}/reassign-manager",
                               {"manager": api.names["officer2"], "reason": "moved desks"})
     assert (response.status_code, response.json()["rule"]) == (403, "role_required")

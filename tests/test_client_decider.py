@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,11 +11,15 @@ import pytest
 from hypothesis import given as hgiven
 from hypothesis import settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from caseflow.client_policy import client_policy
 from domain.client import ClientPolicy, ClientState, churn_risk, decide, fold, next_contact_due
 from domain.client import commands as c
-from domain.client.model import Assessment, ContactOutcome, Stage
+from domain.client.clock import next_care, pending_alarms
+from domain.client.events import CareDue
+from domain.client.model import Assessment, CareOccasion, ContactOutcome, ReferralStatus, Stage
+from domain.client.policy import CarePlan
 from domain.client.state import initial_state
 from domain.errors import DomainError, IllegalStepError, RuleViolationError
 from domain.tier import ClientTier
@@ -31,8 +35,9 @@ def assessment(deposits: int = 0, **kw: Any) -> Assessment:
     return Assessment(**{**fields, **kw})
 
 
-def identify(deposits: int, at: datetime = T0, **kw: Any) -> c.Identify:
-    return c.Identify(actor="lobby-1", at=at, client_id="K1",
+def identify(deposits: int, at: datetime = T0, birthday: str | None = None,
+             **kw: Any) -> c.Identify:
+    return c.Identify(actor="lobby-1", at=at, client_id="K1", birthday=birthday,
                       assessment=assessment(deposits, **kw))
 
 
@@ -213,11 +218,118 @@ def test_commands_before_identification_are_illegal() -> None:
 
 
 def test_shipped_policy_file_is_the_documented_defaults() -> None:
-    assert client_policy() == ClientPolicy()
+    loaded = client_policy()
+    assert loaded.model_copy(update={"care": ClientPolicy().care}) == ClientPolicy()
+    assert loaded.care.model_copy(update={"festivals": {}}) == ClientPolicy().care
+
+
+def test_festival_dates_agree_with_the_official_holiday_calendar() -> None:
+    """Lunar dates from lunardate, checked against chinese-calendar's named holidays."""
+    import chinese_calendar
+
+    festivals = client_policy(today=date(2026, 6, 1)).care.festivals
+    names = {CareOccasion.SPRING_FESTIVAL: "Spring Festival",
+             CareOccasion.MID_AUTUMN: "Mid-autumn Festival"}
+    for occasion, days in festivals.items():
+        assert [d.year for d in days][:3] == [2025, 2026, 2027]
+        for day in days[:2]:  # 2025 and 2026: the years the official data covers
+            assert chinese_calendar.get_holiday_detail(day) == (True, names[occasion]), day
+    assert festivals[CareOccasion.SPRING_FESTIVAL][1] == date(2026, 2, 17)
+    assert festivals[CareOccasion.MID_AUTUMN][1] == date(2026, 9, 25)
+
+
+CARE = ClientPolicy(care=CarePlan(festivals={
+    CareOccasion.SPRING_FESTIVAL: (date(2026, 2, 17), date(2027, 2, 6)),
+    CareOccasion.MID_AUTUMN: (date(2026, 9, 25), date(2027, 9, 15))}))
+
+
+def care_given(*commands: Any) -> ClientState:
+    state = initial_state()
+    for command in commands:
+        state = fold(decide(state, command, CARE), state)
+    return state
+
+
+def test_care_occasions_remind_the_manager_the_day_before_at_nine() -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    state = care_given(c.Identify(actor="lobby-1", at=T0, client_id="K1", birthday="09-25",
+                                  assessment=assessment(250)), sale())
+    seen = []
+    for _ in range(5):
+        alarm = next_care(state, CARE)
+        assert alarm is not None
+        events = decide(state, c.ClockTick(actor="clock", at=alarm.at), CARE)
+        care = [e for e in events if isinstance(e, CareDue)]
+        seen += [(e.occasion, e.day, e.due_at) for e in care]
+        state = fold(events, state)
+    def reminder(occasion: CareOccasion, day: date) -> tuple[CareOccasion, date, datetime]:
+        return occasion, day, datetime.combine(day - timedelta(days=1), time(9), shanghai)
+
+    assert seen == [  # a birthday on the festival's day: both, in a stable order
+        reminder(CareOccasion.BIRTHDAY, date(2026, 9, 25)),
+        reminder(CareOccasion.MID_AUTUMN, date(2026, 9, 25)),
+        reminder(CareOccasion.SPRING_FESTIVAL, date(2027, 2, 6)),
+        reminder(CareOccasion.MID_AUTUMN, date(2027, 9, 15)),
+        reminder(CareOccasion.BIRTHDAY, date(2027, 9, 25)),
+    ]
+
+
+def test_care_is_for_premium_clients_in_maintenance_only() -> None:
+    for deposits in (50, 10):  # potential (contact stage), ordinary (normal channels)
+        state = care_given(c.Identify(actor="lobby-1", at=T0, client_id="K1", birthday="03-05",
+                                      assessment=assessment(deposits)))
+        assert state.stage != Stage.MAINTAIN
+        assert all(a.kind is not CareDue for a in pending_alarms(state, CARE))
+
+
+def test_a_leap_day_birthday_is_greeted_on_the_28th_and_bad_days_are_refused() -> None:
+    state = care_given(c.Identify(actor="lobby-1", at=T0, client_id="K1", birthday="02-29",
+                                  assessment=assessment(250)))
+    birthdays: list[date] = []
+    while len(birthdays) < 2:
+        alarm = next_care(state, CARE)
+        assert alarm is not None
+        events = decide(state, c.ClockTick(actor="clock", at=alarm.at), CARE)
+        birthdays += [e.day for e in events
+                      if isinstance(e, CareDue) and e.occasion == CareOccasion.BIRTHDAY]
+        state = fold(events, state)
+    assert birthdays == [date(2027, 2, 28), date(2028, 2, 29)]
+    for bad in ("02-30", "13-01", "1-5", "04-31"):
+        with pytest.raises(ValidationError):
+            c.Identify(actor="lobby-1", at=T0, client_id="K1", birthday=bad,
+                       assessment=assessment(250))
+
+
+def test_opening_an_account_counts_as_a_product_and_moves_to_serve() -> None:
+    state = given(identify(50))
+    assert (state.stage, state.products) == (Stage.CONTACT, 1)  # the deposit
+    opened = c.OpenAccount(actor="rm-1", at=T0, account="ACC-1")
+    assert types(state, opened) == ["account_opened", "stage_changed"]
+    state = fold(decide(state, opened, POLICY), state)
+    assert (state.products, state.stage, state.accounts) == (2, Stage.SERVE, frozenset({"ACC-1"}))
+    with pytest.raises(RuleViolationError, match="already open"):
+        decide(state, opened, POLICY)
+    closure = c.RequestAccountClosure(actor="rm-1", at=T0, account="ACC-1")
+    state = fold(decide(state, closure, POLICY), state)
+    assert (state.products, state.accounts) == (1, frozenset())
+
+
+def test_a_referral_records_who_referred_and_its_status() -> None:
+    state = given(c.Identify(actor="lobby-1", at=T0, client_id="K1", referred_by="teller-3",
+                             referral_status="awaiting_follow_up", assessment=assessment(250)))
+    assert (state.referred_by, state.referral_status) == ("teller-3",
+                                                          ReferralStatus.AWAITING_FOLLOW_UP)
+    assert given(c.Identify(actor="lobby-1", at=T0, client_id="K1", referred_by="teller-3",
+                            assessment=assessment(250))).referral_status == ReferralStatus.REFERRED
+    with pytest.raises(RuleViolationError, match="who referred"):
+        decide(initial_state(), c.Identify(actor="lobby-1", at=T0, client_id="K1",
+                                           referral_status="referred",
+                                           assessment=assessment(250)), POLICY)
 
 
 COMMANDS = st.sampled_from(["attempt_fail", "attempt_meet", "sale", "closure", "retain",
-                            "lose", "log", "dnd", "reassess_up", "reassess_down", "meeting"])
+                            "lose", "log", "dnd", "reassess_up", "reassess_down", "meeting",
+                            "open", "tick"])
 
 
 @settings(max_examples=400, deadline=None)
@@ -225,9 +337,9 @@ COMMANDS = st.sampled_from(["attempt_fail", "attempt_meet", "sale", "closure", "
 def test_random_sequences_keep_the_relationship_consistent(
     deposits: int, sequence: list[str]
 ) -> None:
-    state = given(identify(deposits))
+    state = care_given(identify(deposits, birthday="03-15"))
     managers: list[str | None] = []
-    sales, closed, held = 0, 0, state.products
+    sales, opened, closed, held = 0, 0, 0, state.products
     for n, kind in enumerate(sequence, start=1):
         at = T0 + timedelta(days=n)
         command: Any = {
@@ -242,15 +354,21 @@ def test_random_sequences_keep_the_relationship_consistent(
             "reassess_down": c.Reassess(actor="rm", at=at, assessment=assessment(10)),
             "meeting": c.RecordMeeting(actor="rm", at=at, needs="n", proposals="p", deal=True,
                                        next_contact_at=at + timedelta(days=10)),
+            "open": c.OpenAccount(actor="rm", at=at, account=f"A{n % 4}"),
+            "tick": c.ClockTick(actor="clock", at=at),
         }[kind]
         try:
-            events = decide(state, command, POLICY)
+            events = decide(state, command, CARE)
         except DomainError:
             continue
+        before = state
         state = fold(events, state)
         sales += sum(e.type == "sale_recorded" for e in events)
+        opened += sum(e.type == "account_opened" for e in events)
         closed += sum(e.type == "account_closed" for e in events)
-        assert state.products == held + sales - closed >= 0
+        assert state.products == held + sales + opened - closed >= 0
+        for care in (e for e in events if isinstance(e, CareDue)):
+            assert before.stage == Stage.MAINTAIN and care.due_at <= at
         managers.append(state.manager)
         assert 0 <= churn_risk(state, POLICY) <= 100
         assert state.attempts <= max(len(state.follow_up_due), 0)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
@@ -15,7 +16,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
-from domain.client import ClientPolicy
+from caseflow.client_policy import client_policy
 from domain.client import commands as c
 from domain.client.model import Assessment, Stage
 from eventstore import PostgresEventStore
@@ -29,6 +30,7 @@ from workflows.client_messages import (
 )
 
 TOLERANCE = timedelta(seconds=2)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -41,17 +43,22 @@ async def worker(
 
 
 async def start(
-    env: WorkflowEnvironment, worker: Worker, deposits: int, max_history: int = 10_000, **kw: Any
+    env: WorkflowEnvironment, worker: Worker, deposits: int, max_history: int = 10_000,
+    birthday: str | None = None, **kw: Any
 ) -> WorkflowHandle[Any, Any]:
+    """A client identified now, under the shipped policy (festival dates around the server's
+    date: its clock may be years ahead after other tests skipped time)."""
     client_id = f"K-{uuid.uuid4().hex[:8]}"
     now = await env.get_current_time()
     assessment = Assessment(deposits_10k=Decimal(deposits), loans_10k=Decimal(0),
                             intermediary_products=0, family=0, occupation=0, social_standing=0,
                             **kw)
-    identify = c.Identify(actor="lobby-1", at=now, client_id=client_id, assessment=assessment)
+    identify = c.Identify(actor="lobby-1", at=now, client_id=client_id, assessment=assessment,
+                          birthday=birthday)
+    policy = client_policy(today=now.date())
     return await env.client.start_workflow(
         ClientWorkflow.run,
-        ClientInput(identify=identify, policy=ClientPolicy(), max_history_events=max_history),
+        ClientInput(identify=identify, policy=policy, max_history_events=max_history),
         id=client_workflow_id(client_id), task_queue=worker.task_queue)
 
 
@@ -119,7 +126,9 @@ async def test_two_years_of_premium_maintenance_across_continue_as_new(
     temporal_env: WorkflowEnvironment, worker: tuple[Worker, PostgresEventStore]
 ) -> None:
     w, store = worker
-    handle = await start(temporal_env, w, deposits=250, max_history=120)  # core premium
+    birthday = (await temporal_env.get_current_time()).astimezone(SHANGHAI) + timedelta(days=60)
+    handle = await start(temporal_env, w, deposits=250, max_history=120,  # core premium
+                         birthday=f"{birthday:%m-%d}")
     first_run = (await handle.describe()).run_id
     await step(temporal_env, handle, c.RecordSale(actor="rm-1", at=datetime.now().astimezone(),
                                                   product="wealth product"))
@@ -144,6 +153,19 @@ async def test_two_years_of_premium_maintenance_across_continue_as_new(
     assert len(overdue) == 1 and overdue[0].data["alerted"] == ["rm-1", "supervisor-of:rm-1"]
     assert kinds.count("review_due") >= 7  # every 90 days over two years
     assert "reassessment_due" in kinds and "tier_reassessed" in kinds
+    care = [e for e in events if e.type == "care_due"]
+    occasions = [e.data["occasion"] for e in care]
+    # Two years: two birthdays, and each festival once or twice (lunar dates move).
+    assert occasions.count("birthday") == 2
+    assert 1 <= occasions.count("spring_festival") <= 2
+    assert 1 <= occasions.count("mid_autumn") <= 2
+    first_birthday = next(e for e in care if e.data["occasion"] == "birthday")
+    assert first_birthday.data["day"] == f"{birthday:%Y-%m-%d}"
+    for e in care:  # the day before, at 09:00 in Shanghai, on time
+        due = datetime.fromisoformat(e.data["due_at"])
+        assert due <= e.occurred_at < due + TOLERANCE
+        assert (due.astimezone(SHANGHAI).hour, due.astimezone(SHANGHAI).date()) == (
+            9, date.fromisoformat(e.data["day"]) - timedelta(days=1))
     final = await view(handle)
     assert final.state.version == len(events) and final.state.manager == "rm-1"
     await handle.terminate(reason="test done")

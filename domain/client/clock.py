@@ -4,16 +4,18 @@ until the earliest and then sends a ClockTick, which `decide` turns into these e
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from domain.client.events import (
+    CareDue,
     ClientEvent,
     ContactDue,
     ContactOverdue,
     ReassessmentDue,
     ReviewDue,
 )
-from domain.client.model import Stage
+from domain.client.model import CareOccasion, Stage, month_day_date
 from domain.client.policy import ClientPolicy
 from domain.client.state import ClientState
 
@@ -21,8 +23,11 @@ from domain.client.state import ClientState
 @dataclass(frozen=True)
 class ClientAlarm:
     at: datetime
-    kind: type[ContactDue] | type[ContactOverdue] | type[ReviewDue] | type[ReassessmentDue]
+    kind: (type[ContactDue] | type[ContactOverdue] | type[ReviewDue] | type[ReassessmentDue]
+           | type[CareDue])
     due_at: datetime
+    occasion: CareOccasion | None = None
+    day: date | None = None
 
 
 def next_contact_due(state: ClientState, policy: ClientPolicy) -> datetime | None:
@@ -67,11 +72,40 @@ def pending_alarms(state: ClientState, policy: ClientPolicy) -> list[ClientAlarm
         review = since + timedelta(days=cadence.review_every_days)
         if state.review_reminded_for != review:
             alarms.append(ClientAlarm(review, ReviewDue, review))
+    if state.stage == Stage.MAINTAIN and state.tier is not None and state.tier.is_premium:
+        care = next_care(state, policy)
+        if care is not None:
+            alarms.append(care)
     assert state.assessed_at is not None
     reassess = state.assessed_at + timedelta(days=policy.reassess_every_days)
     if state.reassess_reminded_for != reassess:
         alarms.append(ClientAlarm(reassess, ReassessmentDue, reassess))
     return sorted(alarms, key=lambda a: a.at)
+
+
+def next_care(state: ClientState, policy: ClientPolicy) -> ClientAlarm | None:
+    """The next care reminder after the last one raised (or after identification): the
+    client's birthday and the festivals of the policy, `remind_days_before` at `remind_hour`."""
+    plan = policy.care
+    zone = ZoneInfo(plan.time_zone)
+    assert state.assessed_at is not None
+    after = state.care_reminded or (state.assessed_at, "~")  # "~": after every occasion name
+    first_year = after[0].astimezone(zone).year
+    candidates: list[tuple[datetime, str, date]] = []
+    for year in (first_year, first_year + 1, first_year + 2):
+        days = [(CareOccasion(o), d) for o, dates in plan.festivals.items()
+                for d in dates if d.year == year]
+        if state.birthday is not None:
+            days.append((CareOccasion.BIRTHDAY, month_day_date(state.birthday, year)))
+        for occasion, day in days:
+            at = datetime.combine(day - timedelta(days=plan.remind_days_before),
+                                  time(plan.remind_hour), tzinfo=zone)
+            if (at, occasion.value) > after:
+                candidates.append((at, occasion.value, day))
+    if not candidates:
+        return None
+    at, name, day = min(candidates)
+    return ClientAlarm(at, CareDue, at, CareOccasion(name), day)
 
 
 def next_client_alarm(state: ClientState, policy: ClientPolicy) -> ClientAlarm | None:
@@ -88,6 +122,13 @@ def due_now(
     for alarm in pending_alarms(state, policy):
         if alarm.at > now:
             break
+        if alarm.kind is CareDue:
+            assert alarm.occasion is not None and alarm.day is not None
+            events.append(CareDue(actor=actor, at=now, occasion=alarm.occasion, day=alarm.day,
+                                  due_at=alarm.due_at, alerted=manager))
+            continue
         alerted = (*manager, supervisor(state)) if alarm.kind is ContactOverdue else manager
-        events.append(alarm.kind(actor=actor, at=now, due_at=alarm.due_at, alerted=alerted))
+        reminder: type[ContactDue | ContactOverdue | ReviewDue | ReassessmentDue]
+        reminder = alarm.kind  # type: ignore[assignment]  # CareDue was handled above
+        events.append(reminder(actor=actor, at=now, due_at=alarm.due_at, alerted=alerted))
     return events

@@ -8,6 +8,7 @@ from pydantic import AwareDatetime, Field
 
 from domain.client.model import (
     Assessment,
+    Birthday,
     ContactChannel,
     ContactOutcome,
     ContactPreference,
@@ -25,6 +26,7 @@ class Identify(_Command):
     referral_status: ReferralStatus | None = None
     outlet: Name | None = None
     """The outlet that looks after the client; its staff act on the client."""
+    birthday: Birthday | None = None
 
 
 class RecordContactAttempt(_Command):
@@ -52,6 +54,11 @@ class ReassignManager(_Command):
     kind: Literal["reassign_manager"] = "reassign_manager"
     manager: Name
     reason: Text
+
+
+class OpenAccount(_Command):
+    kind: Literal["open_account"] = "open_account"
+    account: Name
 
 
 class RequestAccountClosure(_Command):
@@ -97,7 +104,7 @@ class ClockTick(_Command):
 
 ClientCommand = Annotated[
     Identify | RecordContactAttempt | RecordMeeting | RecordSale | ReassignManager
-    | RequestAccountClosure | RecordRetention | LogContact | SetContactPreference | Reassess
-    | LinkComplaint | ClockTick,
+    | OpenAccount | RequestAccountClosure | RecordRetention | LogContact | SetContactPreference
+    | Reassess | LinkComplaint | ClockTick,
     Field(discriminator="kind"),
 ]

@@ -12,6 +12,7 @@ from domain.client.commands import (
     Identify,
     LinkComplaint,
     LogContact,
+    OpenAccount,
     Reassess,
     ReassignManager,
     RecordContactAttempt,
@@ -23,6 +24,7 @@ from domain.client.commands import (
 )
 from domain.client.events import (
     AccountClosed,
+    AccountOpened,
     ClientEvent,
     ClientIdentified,
     ClientLost,
@@ -103,7 +105,7 @@ def decide(
             events: list[ClientEvent] = [ClientIdentified(
                 **base, client_id=command.client_id, tier=tier, score=score, stage=stage,
                 products_held=products, referred_by=command.referred_by,
-                policy_version=policy.version, outlet=command.outlet,
+                policy_version=policy.version, outlet=command.outlet, birthday=command.birthday,
                 referral_status=command.referral_status or (
                     ReferralStatus.REFERRED if command.referred_by else None))]
             if stage == Stage.CONTACT:
@@ -156,6 +158,15 @@ def decide(
                 raise IllegalStepError(f"{command.manager} already manages this client")
             return [ManagerAssigned(**base, manager=command.manager,
                                     previous_manager=state.manager, reason=command.reason)]
+
+        case OpenAccount():
+            if command.account in state.accounts:
+                raise RuleViolationError(f"account {command.account} is already open",
+                                         rule="account_already_open")
+            opened: list[ClientEvent] = [AccountOpened(**base, account=command.account)]
+            if state.stage in (Stage.CONTACT, Stage.NORMAL_CHANNELS):
+                opened.append(StageChanged(**base, stage=Stage.SERVE))
+            return opened
 
         case RequestAccountClosure():
             if state.closing_account is not None:

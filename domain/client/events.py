@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter
 
 from domain.client.model import (
+    CareOccasion,
     ContactChannel,
     ContactOutcome,
     ContactPreference,
@@ -31,6 +32,7 @@ class ClientIdentified(Event):
     policy_version: str
     referral_status: ReferralStatus | None = None
     outlet: str | None = None
+    birthday: str | None = None
 
 
 class FollowUpPlanned(Event):
@@ -89,6 +91,11 @@ class RetentionAttempted(Event):
     level: Literal["manager", "outlet_head"]
     retained: bool
     note: str
+
+
+class AccountOpened(Event):
+    type: Literal["account_opened"] = "account_opened"
+    account: str
 
 
 class AccountClosed(Event):
@@ -154,16 +161,26 @@ class ReassessmentDue(Event):
     alerted: tuple[str, ...]
 
 
+class CareDue(Event):
+    """The clock: a care occasion (birthday, festival) is near: the manager prepares a greeting."""
+
+    type: Literal["care_due"] = "care_due"
+    occasion: CareOccasion
+    day: date
+    due_at: AwareDatetime
+    alerted: tuple[str, ...]
+
+
 _ALL = (ClientIdentified, FollowUpPlanned, ContactAttempted, FollowUpAbandoned, MeetingHeld,
         SaleRecorded, ManagerAssigned, StageChanged, ClosureRequested, RetentionAttempted,
         AccountClosed, ClientLost, ContactLogged, PreferenceSet, TierReassessed, ComplaintLinked,
-        ContactDue, ContactOverdue, ReviewDue, ReassessmentDue)
+        ContactDue, ContactOverdue, ReviewDue, ReassessmentDue, AccountOpened, CareDue)
 
 ClientEvent = Annotated[
     ClientIdentified | FollowUpPlanned | ContactAttempted | FollowUpAbandoned | MeetingHeld
     | SaleRecorded | ManagerAssigned | StageChanged | ClosureRequested | RetentionAttempted
     | AccountClosed | ClientLost | ContactLogged | PreferenceSet | TierReassessed | ComplaintLinked
-    | ContactDue | ContactOverdue | ReviewDue | ReassessmentDue,
+    | ContactDue | ContactOverdue | ReviewDue | ReassessmentDue | AccountOpened | CareDue,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[ClientEvent] = TypeAdapter(ClientEvent)

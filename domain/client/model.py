@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import calendar
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from domain.tier import ClientTier
 
-__all__ = ["Assessment", "ClientTier", "ContactChannel", "ContactOutcome", "ContactPreference",
-           "ReferralStatus", "Stage"]
+__all__ = [
+    "Assessment",
+    "Birthday",
+    "CareOccasion",
+    "ClientTier",
+    "ContactChannel",
+    "ContactOutcome",
+    "ContactPreference",
+    "MonthDay",
+    "ReferralStatus",
+    "Stage",
+    "month_day_date",
+]
 
 
 class Stage(StrEnum):
@@ -42,6 +56,34 @@ class ReferralStatus(StrEnum):
 
     REFERRED = "referred"
     AWAITING_FOLLOW_UP = "awaiting_follow_up"
+
+
+class CareOccasion(StrEnum):
+    """Care events of the maintenance plan (DESIGN.md §4): a greeting the manager prepares."""
+
+    BIRTHDAY = "birthday"
+    SPRING_FESTIVAL = "spring_festival"
+    MID_AUTUMN = "mid_autumn"
+
+
+MonthDay = Annotated[str, StringConstraints(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+"""A birthday as MM-DD: the day the bank greets the client. No year (less personal data)."""
+
+
+def month_day_date(month_day: str, year: int) -> date:
+    """The day in `year` (29 February falls on the 28th in other years)."""
+    month, day = (int(part) for part in month_day.split("-"))
+    if (month, day) == (2, 29) and not calendar.isleap(year):
+        day = 28
+    return date(year, month, day)
+
+
+def valid_month_day(month_day: str) -> str:
+    month_day_date(month_day, 2024)  # raises ValueError for 02-30, 04-31…
+    return month_day
+
+
+Birthday = Annotated[MonthDay, AfterValidator(valid_month_day)]
 
 
 class ContactPreference(StrEnum):

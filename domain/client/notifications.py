@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from domain.client.events import (
+    CareDue,
     ClientEvent,
     ClosureRequested,
     ContactDue,
@@ -33,6 +34,12 @@ def notifications_for(
                 kind=event.type, stream_id=stream_id, recipients=event.alerted,
                 subject=f"{_SUBJECTS[type(event)]}: client {state.client_id}",
                 body=f"Due {event.due_at.isoformat()}."))
+        elif isinstance(event, CareDue):
+            out.append(Notification(
+                kind=event.type, stream_id=stream_id, recipients=event.alerted,
+                subject=f"Care: {event.occasion.value.replace('_', ' ')} of client "
+                        f"{state.client_id} on {event.day.isoformat()}",
+                body="Prepare a greeting (respect the client's contact preference)."))
         elif isinstance(event, ClosureRequested) and event.retention_by != "none":
             out.append(Notification(
                 kind="retention_needed", stream_id=stream_id, recipients=(event.retention_by,),

@@ -10,10 +10,12 @@ defaults here are placeholders for it to replace (caseflow/policy/client_policy.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from domain.client.model import CareOccasion
 from domain.tier import ClientTier
 
 
@@ -45,6 +47,19 @@ class Cadence(BaseModel):
     review_every_days: int = Field(ge=1)
 
 
+class CarePlan(BaseModel):
+    """When the manager is reminded of a care occasion: `remind_days_before` at `remind_hour`
+    in `time_zone`. `festivals` holds each festival's dates: lunar dates, so caseflow fills them
+    in from a lunar calendar library when it loads the policy (the file leaves them empty)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    remind_days_before: int = Field(default=1, ge=0, le=30)
+    remind_hour: int = Field(default=9, ge=0, le=23)
+    time_zone: str = "Asia/Shanghai"
+    festivals: dict[CareOccasion, tuple[date, ...]] = {}
+
+
 class ClientPolicy(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -58,6 +73,7 @@ class ClientPolicy(BaseModel):
     follow_up_attempts: int = Field(default=3, ge=1)
     follow_up_interval_days: int = Field(default=7, ge=1)
     reassess_every_days: int = Field(default=180, ge=1)
+    care: CarePlan = CarePlan()
     overdue_escalation_days: int = Field(default=7, ge=1)
     """Days after a contact fell due before the supervisor is alerted."""
     churn_by_products: dict[int, int] = {1: 62, 3: 42, 5: 12}

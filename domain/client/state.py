@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.client.events import (
     AccountClosed,
+    AccountOpened,
+    CareDue,
     ClientEvent,
     ClientIdentified,
     ClientLost,
@@ -46,6 +48,10 @@ class ClientState(BaseModel):
     referred_by: str | None = None
     referral_status: ReferralStatus | None = None
     outlet: str | None = None
+    birthday: str | None = None
+    accounts: frozenset[str] = frozenset()
+    care_reminded: tuple[datetime, str] | None = None
+    """The last care reminder raised: (when it was due, occasion)."""
     follow_up_due: tuple[date, ...] = ()
     attempts: int = 0
     meeting_agreed: bool = False
@@ -80,6 +86,7 @@ def evolve(state: ClientState, event: ClientEvent) -> ClientState:
                 "client_id": event.client_id, "tier": event.tier, "score": event.score,
                 "stage": event.stage, "referred_by": event.referred_by,
                 "referral_status": event.referral_status, "outlet": event.outlet,
+                "birthday": event.birthday,
                 "products": event.products_held, "assessed_at": event.at})
         case FollowUpPlanned():
             return s.model_copy(update={"follow_up_due": event.due_dates, "attempts": 0})
@@ -108,9 +115,15 @@ def evolve(state: ClientState, event: ClientEvent) -> ClientState:
                 return s.model_copy(update={"closing_account": None, "retention_by": None})
             return s.model_copy(update={"retention_failures": s.retention_failures + 1,
                                         "retention_by": "outlet_head"})
+        case AccountOpened():
+            return s.model_copy(update={"products": s.products + 1,
+                                        "accounts": s.accounts | {event.account}})
         case AccountClosed():
             return s.model_copy(update={"closing_account": None, "retention_by": None,
-                                        "products": s.products - 1})
+                                        "products": s.products - 1,
+                                        "accounts": s.accounts - {event.account}})
+        case CareDue():
+            return s.model_copy(update={"care_reminded": (event.due_at, event.occasion.value)})
         case ClientLost():
             return s
         case ContactLogged():
