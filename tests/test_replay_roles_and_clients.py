@@ -11,6 +11,7 @@ import os
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 from temporalio.client import WorkflowHistory
@@ -51,7 +52,7 @@ async def test_histories_with_roles_and_care_replay(
         case_id = f"roles-{uuid.uuid4().hex[:8]}"
         await stack.service.register(register(actor=officer.name, at=now, received_at=now,
                                               case_id=case_id, outlet=outlet), by=officer)
-        steps = [
+        steps: list[tuple[Principal, Any]] = [
             (officer, c.AssignHandler(actor=officer.name, at=now, handler=officer.name)),
             (officer, c.RequestExtension(actor=officer.name, at=now, reason="records")),
             (supervisor, c.DecideExtension(actor=supervisor.name, at=now, approve=True)),
@@ -74,10 +75,11 @@ async def test_histories_with_roles_and_care_replay(
             birthday=f"{birthday:%m-%d}", referred_by="teller-3",
             assessment=Assessment(deposits_10k=600, loans_10k=0, intermediary_products=2,
                                   family=3, occupation=3, social_standing=3)), by=officer)
-        for by, step in [(officer, cc.RecordSale(actor=officer.name, at=now, product="fund")),
-                         (officer, cc.OpenAccount(actor=officer.name, at=now, account="A-1")),
-                         (head, cc.ReassignManager(actor=head.name, at=now, manager="rm-2",
-                                                   reason="leave"))]:
+        client_steps: list[tuple[Principal, Any]] = [
+            (officer, cc.RecordSale(actor=officer.name, at=now, product="fund")),
+            (officer, cc.OpenAccount(actor=officer.name, at=now, account="A-1")),
+            (head, cc.ReassignManager(actor=head.name, at=now, manager="rm-2", reason="leave"))]
+        for by, step in client_steps:
             await clients.execute(client_id, step, by=by)
         await temporal_env.sleep(timedelta(days=12))  # the birthday reminder fires
         client_handle = temporal_env.client.get_workflow_handle(f"client-{client_id}")
