@@ -6,12 +6,32 @@ import json
 from uuid import UUID
 
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowHistory
+from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.service import RPCError, RPCStatusCode
 
 from activities.eventstore import AppendResult
 
 APPEND_ACTIVITY = "append_events"
+
+
+async def run_histories(client: Client, workflow_id: str) -> tuple[list[WorkflowHistory], bool]:
+    """The histories of every run of a workflow, oldest first, following continue-as-new back
+    from the latest run; and whether the chain is complete (False when an older run's history
+    is gone, e.g. past retention). Raises RPCError NOT_FOUND when even the latest is gone."""
+    histories = [await client.get_workflow_handle(workflow_id).fetch_history()]
+    while True:
+        started = histories[0].events[0].workflow_execution_started_event_attributes
+        previous = started.continued_execution_run_id
+        if not previous:
+            return histories, True
+        try:
+            histories.insert(0, await client.get_workflow_handle(
+                workflow_id, run_id=previous).fetch_history())
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:
+                raise
+            return histories, False
 
 
 def decided_event_ids(history: WorkflowHistory) -> list[UUID] | None:

@@ -16,7 +16,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError, RPCStatusCode
 from temporalio.worker import Replayer
 
-from audit.history import decided_event_ids
+from audit.history import decided_event_ids, run_histories
 from eventstore import PostgresEventStore, verify_chain
 
 
@@ -62,18 +62,21 @@ async def verify_streams(
             not_checked.append(f"{stream_id}: store against history, replay (no Temporal)")
             continue
         try:
-            history = await client.get_workflow_handle(stream_id).fetch_history()
+            histories, complete = await run_histories(client, stream_id)
         except RPCError as exc:
             if exc.status != RPCStatusCode.NOT_FOUND:
                 raise
             not_checked.append(f"{stream_id}: store against history, replay (the workflow "
                                "history is gone, e.g. past Temporal's retention)")
             continue
-        decided = decided_event_ids(history)
-        if decided is None:
-            not_checked.append(f"{stream_id}: store against history (the history predates "
-                               "recorded event ids)")
+        runs = [decided_event_ids(history) for history in histories]
+        if not complete or any(run is None for run in runs):
+            why = ("an earlier run's history is gone (continue-as-new, past retention)"
+                   if not complete else "the history predates recorded event ids")
+            not_checked.append(f"{stream_id}: store against history ({why})")
             decided = [e.event_id for e in events]  # nothing to compare; replay still runs
+        else:
+            decided = [event_id for run in runs for event_id in run or []]
         stored = {e.event_id: e for e in events}
         decided_set = set(decided)
         for position, event_id in enumerate(decided, start=1):
@@ -89,11 +92,13 @@ async def verify_streams(
                     global_position=event.global_position,
                     problem=f"event {event.event_id} is in the store but the workflow never "
                             "decided it"))
-        replay = await replayer.replay_workflow(history, raise_on_replay_failure=False)
-        if replay.replay_failure is not None:
-            problems.append(Problem(
-                stream_id=stream_id, version=None, global_position=None,
-                problem=f"the history does not replay against the current code: "
-                        f"{replay.replay_failure}"))
+        for history in histories:
+            replay = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+            if replay.replay_failure is not None:
+                problems.append(Problem(
+                    stream_id=stream_id, version=None, global_position=None,
+                    problem=f"the history of run {history.run_id}"
+                            f" does not replay against the current code: "
+                            f"{replay.replay_failure}"))
     return AuditReport(streams_checked=len(stream_ids), events_checked=events_checked,
                        problems=problems, not_checked=not_checked)

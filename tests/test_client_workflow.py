@@ -16,6 +16,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
+from audit.verify import verify_streams
 from caseflow.client_policy import client_policy
 from domain.client import commands as c
 from domain.client.model import Assessment, Stage
@@ -168,6 +169,9 @@ async def test_two_years_of_premium_maintenance_across_continue_as_new(
             9, date.fromisoformat(e.data["day"]) - timedelta(days=1))
     final = await view(handle)
     assert final.state.version == len(events) and final.state.manager == "rm-1"
+    # The audit compares the store with every run's history (continue-as-new): all decided.
+    report = await verify_streams(store, [handle.id], temporal_env.client)
+    assert report.problems == [] and report.not_checked == []
     await handle.terminate(reason="test done")
     await replays(temporal_env, handle.id, first_run, (await handle.describe()).run_id)
 
