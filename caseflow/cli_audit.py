@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import typer
 from temporalio.client import Client
 
+from audit.replay import TimelineEntry
 from caseflow.cli_store import with_store
 from caseflow.config import Settings
 from eventstore import PostgresEventStore
@@ -18,8 +20,11 @@ from eventstore import PostgresEventStore
 app = typer.Typer(help="Audit: replay, verify, export (read-only).", no_args_is_help=True)
 
 
-def _stream(case_id: str) -> str:
-    return case_id if case_id.startswith("complaint-") else f"complaint-{case_id}"
+def _stream(record_id: str) -> str:
+    """A case id (`C-1001`), or a stream id (`complaint-C-1001`, `client-K-77`)."""
+    if record_id.startswith(("complaint-", "client-")):
+        return record_id
+    return f"complaint-{record_id}"
 
 
 async def _temporal(settings: Settings) -> Client | None:
@@ -37,38 +42,52 @@ def replay(
     at: datetime | None = typer.Option(None, help="ISO time with zone: 2026-10-09T12:00+08:00"),
     version: int | None = typer.Option(None),
 ) -> None:
-    """A case as it stood at a moment (or version), with its timeline."""
+    """A case (or `client-<id>`) as it stood at a moment (or version), with its timeline."""
+    from audit.client_replay import client_as_of
     from audit.replay import complaint_as_of
 
     if at is not None and at.tzinfo is None:
         typer.secho("error: --at needs a time zone (e.g. +08:00)", fg=typer.colors.RED, err=True)
         raise typer.Exit(code=2)
-    case = with_store(
-        lambda store, _: complaint_as_of(store, _stream(case_id), at=at, version=version))
     zone = Settings().zone
-    s = case.state
+    stream = _stream(case_id)
     moment = at.isoformat() if at else (f"version {version}" if version else "now")
+    if stream.startswith("client-"):
+        record = with_store(lambda store, _: client_as_of(store, stream, at=at, version=version))
+        c = record.state
+        typer.echo(f"{stream} as of {moment}: {c.tier.value if c.tier else '-'}, "
+                   f"{c.stage.value}, manager {c.manager or '-'}, version {c.version}")
+        _timeline(record.timeline, zone)
+        return
+    case = with_store(
+        lambda store, _: complaint_as_of(store, stream, at=at, version=version))
+    s = case.state
     typer.echo(f"{case.stream_id} as of {moment}: "
                f"{s.status.value}, handler {s.handler or '-'}, version {s.version}")
     if s.deadline:
         typer.echo(f"  deadline in force: end of {s.deadline.due_date} "
                    f"({s.deadline.working_days} working days; {s.deadline.calendar_version})"
                    + ("  BREACHED" if s.breached else ""))
-    for t in case.timeline:
+    _timeline(case.timeline, zone)
+
+
+def _timeline(entries: list[TimelineEntry], zone: ZoneInfo) -> None:
+    for t in entries:
         typer.echo(f"  v{t.version:<3} {t.occurred_at.astimezone(zone):%Y-%m-%d %H:%M} "
                    f"{t.actor:<20} {t.summary}")
 
 
 @app.command()
 def verify(
-    case_ids: list[str] = typer.Argument(None, help="cases to verify; none: every complaint"),
+    case_ids: list[str] = typer.Argument(
+        None, help="cases (or client-<id>) to verify; none: every complaint and client"),
 ) -> None:
     """Chain, gaps, store against Temporal history, replay. Exit 1 on any problem."""
     from audit.verify import verify_streams
 
     async def work(store: PostgresEventStore, settings: Settings):  # type: ignore[no-untyped-def]
-        streams = [_stream(c) for c in case_ids] if case_ids else \
-            await store.stream_ids("complaint-")
+        streams = [_stream(c) for c in case_ids] if case_ids else (
+            await store.stream_ids("complaint-") + await store.stream_ids("client-"))
         return await verify_streams(store, streams, await _temporal(settings))
 
     report = with_store(work)

@@ -11,7 +11,7 @@ import typer
 from caseflow.cli_session import TOKEN, Session, run_as
 from caseflow.config import Settings
 from domain.complaint import commands as c
-from domain.complaint.model import ReplyMethod
+from domain.complaint.model import EscalationReason, ReplyMethod
 from workflows.complaint_messages import ComplaintView, confirm_letter
 
 app = typer.Typer(help="Complaint cases.", no_args_is_help=True)
@@ -139,6 +139,26 @@ def feedback(
 def withdraw(case_id: str, reason: str = typer.Option(...), token: str = TOKEN) -> None:
     """The client withdrew the complaint."""
     _step(token, case_id, c.Withdraw, reason=reason)
+
+
+@app.command("resolve-on-spot")
+def resolve_on_spot(case_id: str, resolution: str = typer.Option(...),
+                    token: str = TOKEN) -> None:
+    """Resolved on the spot (in person or by phone, before assignment): closes the case."""
+    _step(token, case_id, c.ResolveOnSpot, resolution=resolution)
+
+
+@app.command()
+def escalate(
+    case_id: str,
+    reason: EscalationReason = typer.Option(..., help="beyond_authority, media_attention, "
+                                            "client_dissatisfied"),
+    to: str = typer.Option(..., help="who takes it over"),
+    details: str = typer.Option(...),
+    token: str = TOKEN,
+) -> None:
+    """Escalate the case to a higher level."""
+    _step(token, case_id, c.Escalate, reason=reason, to=to, details=details)
 
 
 @app.command()

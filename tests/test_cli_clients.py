@@ -61,6 +61,13 @@ async def test_a_client_from_the_cli_with_roles(
             await handle.terminate(reason="test over")  # an open workflow stalls time skipping
     actors = {e.actor for e in await store.read_stream(f"client-{client}")}
     assert {officer, head} <= actors
+    code, out, err = await caseflow(temporal_env, task_queue, calendar, "audit", "replay",
+                                    f"client-{client}", "--version", "3")
+    assert code == 0, err
+    assert f"client-{client} as of version 3: core_premium, maintain, manager {officer}" in out
+    code, out, _ = await caseflow(temporal_env, task_queue, calendar, "audit", "verify",
+                                  f"client-{client}")
+    assert code == 0 and "1 streams" in out and "0 problems" in out
 
 
 async def test_user_tokens_can_be_issued_and_revoked(

@@ -116,6 +116,14 @@ async def test_walk_a_complaint_to_closed_from_the_cli(
         assert code == 1 and "refused (other_outlet)" in err
         code, _, err = await run("list", "--limit", "0")
         assert code == 2 and "limit" in err
+        spot = f"{case}-spot"
+        assert (await run("register", "--case", spot, "--client", "K-2", "--category", "fees",
+                          "--description", "explain fee", "--outlet", outlet))[0] == 0
+        code, out, _ = await run("resolve-on-spot", spot, "--resolution", "explained the fee")
+        assert code == 0 and f"case {spot}: closed" in out
+        code, _, err = await run("escalate", spot, "--reason", "media_attention", "--to",
+                                 "service-dept", "--details", "press")
+        assert code == 1 and "refused (case_closed)" in err
         code, out, _ = await caseflow(temporal_env, task_queue, calendar, "audit", "verify", case)
         assert code == 0 and "1 streams" in out and "0 problems" in out
         assert "not checked" not in out  # Temporal was reachable: every check ran
