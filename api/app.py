@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
+import asyncpg
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
@@ -103,3 +104,12 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DatabaseUnavailableError)
     async def database_down(_: Request, exc: DatabaseUnavailableError) -> JSONResponse:
         return _problem(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc))
+
+    async def database_lost(_: Request, exc: Exception) -> JSONResponse:
+        """The connection broke (server restarting, pool closed): nothing was changed; retry."""
+        return _problem(status.HTTP_503_SERVICE_UNAVAILABLE,
+                        f"the database is unavailable ({type(exc).__name__}); try again")
+
+    for lost in (asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+                 asyncpg.CannotConnectNowError, OSError):
+        app.add_exception_handler(lost, database_lost)

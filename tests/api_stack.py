@@ -26,6 +26,7 @@ class ApiStack:
     tokens: dict[str, str]
     names: dict[str, str]
     outlet: str
+    backend: Backend
 
     def auth(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
@@ -64,4 +65,4 @@ async def api_stack(stack: ComplaintStack) -> AsyncIterator[ApiStack]:
         names[who] = name
     transport = httpx.ASGITransport(app=create_app(backend))
     async with httpx.AsyncClient(transport=transport, base_url="http://caseflow") as http:
-        yield ApiStack(stack, http, tokens, names, outlet)
+        yield ApiStack(stack, http, tokens, names, outlet, backend)

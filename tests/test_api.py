@@ -8,6 +8,7 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 import pytest
 
 from eventstore import PostgresEventStore, StreamNotFoundError
@@ -297,3 +298,22 @@ async def test_admins_create_users_whose_tokens_work(api: ApiStack) -> None:
     async with api.stack.store.pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM api_tokens WHERE token_sha256 = $1",
                                    token) == 0  # only its hash is stored
+
+
+async def test_a_database_that_went_away_is_a_503_not_a_500(
+    api: ApiStack, database_url: str
+) -> None:
+    """The token check reads PostgreSQL first: with the pool gone, the caller is told to retry."""
+    import dataclasses
+
+    from api.app import create_app
+    from eventstore import PostgresEventStore, connect_pool
+
+    gone = await connect_pool(database_url, max_size=1)
+    await gone.close()
+    backend = dataclasses.replace(api.backend, store=PostgresEventStore(gone))
+    transport = httpx.ASGITransport(app=create_app(backend))
+    async with httpx.AsyncClient(transport=transport, base_url="http://caseflow") as http:
+        response = await http.get("/complaints", headers=api.auth("officer"))
+    assert response.status_code == 503
+    assert "database is unavailable" in response.json()["detail"]
