@@ -125,12 +125,10 @@ def api() -> None:
 
 async def _serve_api(settings: Settings) -> None:
     from api.backend import backend_for
-    from caseflow.stack import connect_temporal, start_embedded_postgres
+    from caseflow.stack import connect_temporal, database_dsn
     from eventstore import connect_pool
 
-    dsn = (settings.database_url.get_secret_value() if settings.database_url is not None
-           else start_embedded_postgres(settings.data_dir.resolve() / "postgres"))
-    pool = await connect_pool(dsn)
+    pool = await connect_pool(database_dsn(settings))
     try:
         server = _api_server(settings, backend_for(settings, await connect_temporal(settings),
                                                    pool))

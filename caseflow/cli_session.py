@@ -36,19 +36,13 @@ def run_as(token: str, work: Callable[[Session], Awaitable[T]]) -> T:
     settings = Settings()
 
     async def go() -> T:
-        if settings.database_url is not None:
-            dsn = settings.database_url.get_secret_value()
-        else:
-            from caseflow.stack import start_embedded_postgres
+        from caseflow.stack import connect_temporal, database_dsn
 
-            dsn = start_embedded_postgres(settings.data_dir.resolve() / "postgres")
-        pool = await connect_pool(dsn, max_size=2)
+        pool = await connect_pool(database_dsn(settings), max_size=2)
         try:
             user = await authenticate(pool, token)
             if user is None:
                 raise fail("unknown or revoked token (see `caseflow user token NAME`)")
-            from caseflow.stack import connect_temporal
-
             try:
                 temporal = await connect_temporal(settings)
             except RuntimeError as exc:

@@ -19,13 +19,9 @@ def with_store(work: Callable[[PostgresEventStore, Settings], Awaitable[T]]) -> 
     settings = Settings()
 
     async def go() -> T:
-        if settings.database_url is not None:
-            dsn = settings.database_url.get_secret_value()
-        else:
-            from caseflow.stack import start_embedded_postgres
+        from caseflow.stack import database_dsn
 
-            dsn = start_embedded_postgres(settings.data_dir.resolve() / "postgres")
-        pool = await connect_pool(dsn, max_size=2)
+        pool = await connect_pool(database_dsn(settings), max_size=2)
         try:
             return await work(PostgresEventStore(pool), settings)
         finally:

