@@ -18,7 +18,7 @@ from workflows.client_messages import client_workflow_id
 from workflows.complaint_messages import workflow_id
 
 
-def auditor(user: User) -> Principal:
+async def auditor(user: User) -> Principal:
     check_audit(user)
     return user
 

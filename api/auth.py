@@ -14,7 +14,9 @@ from domain.access import Principal
 bearer = HTTPBearer(auto_error=False, description="A token from `caseflow user add`.")
 
 
-def backend(request: Request) -> Backend:
+async def backend(request: Request) -> Backend:
+    """Async on purpose, like every dependency here: FastAPI runs a plain `def` dependency in a
+    thread pool, a thread hop per request for nothing."""
     found: Backend = request.app.state.backend
     return found
 
@@ -26,7 +28,7 @@ async def current_user(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a bearer token is required",
                             headers={"WWW-Authenticate": "Bearer"})
-    user = await authenticate(backend(request).pool, credentials.credentials)
+    user = await authenticate(request.app.state.backend.pool, credentials.credentials)
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown or revoked token",
                             headers={"WWW-Authenticate": "Bearer"})

@@ -8,7 +8,7 @@ from caseflow.users import add_user, list_users
 from domain.access import Principal, check_admin
 
 
-def admin(user: User) -> Principal:
+async def admin(user: User) -> Principal:
     check_admin(user)
     return user
 

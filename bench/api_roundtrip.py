@@ -2,9 +2,11 @@
 with 1 000 open cases, on the embedded stack, side by side with the same command sent straight
 to the workflow through the Temporal client (no HTTP, no token), in the same run.
 
-The API runs as its own process (`caseflow api`, as in production); the worker and the load
-generator share this process. Each request adds a note to a random open case: always legal, and
-it goes through everything a step does (validator, role check, decide, append, read model).
+The API (`caseflow api`) and the worker (`python worker.py`) run as their own processes, as in
+production; this process only generates the load (with the worker in here, the HTTP client's
+CPU slowed the worker and the API path paid for it twice). Each request adds a note to a random
+open case: always legal, and it goes through everything a step does (validator, role check,
+decide, append, read model).
 """
 
 from __future__ import annotations
@@ -37,8 +39,7 @@ from caseflow.stack import start_embedded_postgres
 from caseflow.users import add_user
 from domain.access import Principal, Role
 from domain.complaint import commands as c
-from eventstore import PostgresEventStore, connect_pool
-from worker import EVENT_SCHEMAS, build_worker
+from eventstore import connect_pool
 from workflows.complaint_messages import CommandRequest, ComplaintView, workflow_id
 from workflows.search_attributes import SEARCH_ATTRIBUTES
 
@@ -103,17 +104,16 @@ async def run(cases: int, requests: int, concurrency: int, rounds: int) -> str:
         search_attributes=SEARCH_ATTRIBUTES, dev_server_log_level="error")
     token = await add_user(pool, OFFICER, created_by="bench")
     port = free_port()
-    api = subprocess.Popen(
-        [sys.executable, "-m", "caseflow", "api"],
-        env={**os.environ, "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
-             "DATABASE_URL": dsn, "CASEFLOW_TASK_QUEUE": TASK_QUEUE,
-             "CASEFLOW_API_PORT": str(port), "CASEFLOW_LOG_LEVEL": "WARNING"})
-    store = PostgresEventStore(pool, schemas=EVENT_SCHEMAS)
+    environment = {**os.environ, "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+                   "DATABASE_URL": dsn, "CASEFLOW_TASK_QUEUE": TASK_QUEUE,
+                   "CASEFLOW_API_PORT": str(port), "CASEFLOW_LOG_LEVEL": "WARNING"}
+    api = subprocess.Popen([sys.executable, "-m", "caseflow", "api"], env=environment)
+    worker = subprocess.Popen([sys.executable, "worker.py"], env=environment,
+                              cwd=Path(__file__).resolve().parent.parent)
     service = BenchService(env.client, TASK_QUEUE)
     results: dict[str, list[tuple[float, list[float]]]] = {"api": [], "direct": []}
     try:
-        async with (build_worker(env.client, store, task_queue=TASK_QUEUE),
-                    httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}",
+        async with (httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}",
                                       headers={"Authorization": f"Bearer {token}"},
                                       limits=httpx.Limits(max_connections=concurrency),
                                       timeout=60) as http):
@@ -135,8 +135,9 @@ async def run(cases: int, requests: int, concurrency: int, rounds: int) -> str:
                 results["api"].append(await closed_loop(via_api, ids, requests, concurrency))
                 results["direct"].append(await closed_loop(direct, ids, requests, concurrency))
     finally:
-        api.terminate()
-        api.wait(timeout=30)
+        for process in (api, worker):
+            process.terminate()
+            process.wait(timeout=30)
         await env.shutdown()
         await pool.close()
     rows = [("path", "requests/s", "p50 ms", "p99 ms")]
