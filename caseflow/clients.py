@@ -50,7 +50,10 @@ class ClientService:
         self.policy = policy
 
     async def identify(self, command: Identify, by: Principal | None = None) -> str:
-        """Start the client's workflow; refused (nothing started) on an access or domain error."""
+        """Start the client's workflow; refused (nothing started) on an access or domain error.
+        A client identified without an outlet belongs to the identifying user's outlet."""
+        if by is not None and command.outlet is None:
+            command = command.model_copy(update={"outlet": by.outlet})
         try:
             if by is not None:
                 check_client_step(by, command.outlet, command.kind)

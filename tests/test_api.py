@@ -253,6 +253,13 @@ async def test_clients_through_http(api: ApiStack) -> None:
     assert [(r["client_id"], r["tier"]) for r in listed] == [(client_id, "core_premium")]
     assert listed[0]["next_contact_due"] is not None
     assert (await api.post("officer", "/clients", identify)).status_code == 409
+    no_outlet = {**{k: v for k, v in identify.items() if k != "outlet"},
+                 "client_id": f"{client_id}b"}
+    response = await api.post("officer", "/clients", no_outlet)
+    assert response.status_code == 201 and response.json()["state"]["outlet"] == api.outlet
+    api.stack.service.started.append(f"client-{client_id}b")
+    assert (await api.post("stranger", f"/clients/{client_id}b/sale",
+                           {"product": "fund"})).status_code == 403
     response = await api.post("officer", "/clients",
                               {**identify, "client_id": "K-x", "referred_by": None,
                                "referral_status": "awaiting_follow_up"})

@@ -88,9 +88,12 @@ class ClientWorkflow:
         if isinstance(request.command, Identify | ClockTick):
             raise ApplicationError("identification starts the workflow; the clock is internal",
                                    type="IllegalStepError", non_retryable=True)
+        state = self._state
+        if state.stage == Stage.NEW and self._identifying is not None:
+            state = self._identifying  # a step racing the start: judge it as identified
         try:
-            authorize_client(request, self._state)
-            decide(self._state, stamped(request.command), self._policy)
+            authorize_client(request, state)
+            decide(state, stamped(request.command), self._policy)
         except DomainError as error:
             raise rejection(error) from None
 
