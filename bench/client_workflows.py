@@ -22,7 +22,7 @@ from temporalio.worker import Worker
 from bench.bare_workflow import BareLongLivedWorkflow
 from bench.common import table, throwaway_postgres
 from caseflow.binaries import temporal_cli
-from domain.client import ClientPolicy
+from caseflow.client_policy import client_policy
 from domain.client.commands import Identify
 from domain.client.model import Assessment
 from eventstore import PostgresEventStore, connect_pool
@@ -98,11 +98,11 @@ async def run(n: int) -> str:
                      f"{(rss_mb() - before) / n:.3f}"))
 
         before = rss_mb()
-        policy = ClientPolicy()
+        policy = client_policy()  # the shipped policy, festival dates included
 
         async def start_client(i: int) -> None:
             identify = Identify(actor="lobby-1", at=datetime.now(UTC), client_id=f"{tag}{i}",
-                                assessment=ASSESSMENT)
+                                outlet="outlet-1", birthday="05-20", assessment=ASSESSMENT)
             await client.start_workflow(
                 ClientWorkflow.run, ClientInput(identify=identify, policy=policy),
                 id=client_workflow_id(f"{tag}{i}"), task_queue="bench-client")
