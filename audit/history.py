@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from uuid import UUID
 
+from temporalio.api.common.v1 import Payload
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import Client, WorkflowHistory
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.service import RPCError, RPCStatusCode
 
 from activities.eventstore import AppendResult
@@ -34,22 +37,31 @@ async def run_histories(client: Client, workflow_id: str) -> tuple[list[Workflow
             return histories, False
 
 
-def decided_event_ids(history: WorkflowHistory) -> list[UUID] | None:
+async def decided_event_ids(
+    history: WorkflowHistory, converter: DataConverter = pydantic_data_converter
+) -> list[UUID] | None:
     """Event ids of every completed append, in order (from the local-activity markers); None
-    when an append's result predates recorded event ids, so the history cannot tell."""
+    when an append's result predates recorded event ids, so the history cannot tell. The
+    converter opens payloads sealed by the payload codec (caseflow/codec.py)."""
     decided: list[UUID] = []
-    converter = pydantic_data_converter.payload_converter
     for event in history.events:
         if event.event_type != EventType.EVENT_TYPE_MARKER_RECORDED:
             continue
         details = event.marker_recorded_event_attributes.details
         if "data" not in details or "result" not in details:
             continue  # a failed attempt, or another kind of marker
-        marker = json.loads(details["data"].payloads[0].data)
+        [data] = await _opened(converter, details["data"].payloads[:1])
+        marker = json.loads(data.data)
         if marker.get("activity_type") != APPEND_ACTIVITY:
             continue
-        result = converter.from_payload(details["result"].payloads[0], AppendResult)
+        [result] = await converter.decode(details["result"].payloads[:1], [AppendResult])
         if not result.event_ids:
             return None
         decided += result.event_ids
     return decided
+
+
+async def _opened(converter: DataConverter, payloads: Sequence[Payload]) -> list[Payload]:
+    if converter.payload_codec is None:
+        return list(payloads)
+    return await converter.payload_codec.decode(payloads)

@@ -50,7 +50,8 @@ async def verify_streams(
     problems: list[Problem] = []
     not_checked: list[str] = []
     events_checked = 0
-    replayer = Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter,
+    converter = client.data_converter if client is not None else pydantic_data_converter
+    replayer = Replayer(workflows=WORKFLOWS, data_converter=converter,
                         workflow_runner=SANDBOX_RUNNER)
     for stream_id in stream_ids:
         events = await store.read_stream(stream_id)
@@ -69,7 +70,7 @@ async def verify_streams(
             not_checked.append(f"{stream_id}: store against history, replay (the workflow "
                                "history is gone, e.g. past Temporal's retention)")
             continue
-        runs = [decided_event_ids(history) for history in histories]
+        runs = [await decided_event_ids(history, converter) for history in histories]
         if not complete or any(run is None for run in runs):
             why = ("an earlier run's history is gone (continue-as-new, past retention)"
                    if not complete else "the history predates recorded event ids")

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("DATABASE_URL", "CASEFLOW_DATABASE_URL")
     )
     data_dir: Path = Path(".caseflow-data")
+    payload_keys: SecretStr | None = None
+    """Keys sealing Temporal payloads (see caseflow/codec.py); unset: the data folder's key."""
     bank_calendar: Path | None = None
     """The bank's own working-day entries (JSON, see caseflow/policy/calendar_bank.json);
     unset: the file shipped with caseflow."""

@@ -11,11 +11,11 @@ from pathlib import Path
 import asyncpg
 import structlog
 from temporalio.client import Client, TLSConfig
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
 from caseflow.binaries import temporal_cli
+from caseflow.codec import data_converter
 from caseflow.config import Settings
 from eventstore import connect_pool
 from workflows.search_attributes import SEARCH_ATTRIBUTES, ensure_search_attributes
@@ -70,7 +70,7 @@ async def connect_temporal(settings: Settings) -> Client:
         settings.temporal_target,
         namespace=settings.temporal_namespace,
         tls=tls,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings),
     )
 
 
@@ -88,7 +88,7 @@ async def running_stack(settings: Settings) -> AsyncIterator[Stack]:
         if settings.temporal_address is None:
             env = await WorkflowEnvironment.start_local(
                 namespace=settings.temporal_namespace,
-                data_converter=pydantic_data_converter,
+                data_converter=data_converter(settings),
                 dev_server_existing_path=temporal_cli(),
                 dev_server_database_filename=str(data_dir / "temporal.sqlite"),
                 port=settings.temporal_port,

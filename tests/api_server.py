@@ -12,7 +12,6 @@ from typing import Any
 
 import uvicorn
 from temporalio.client import WorkflowExecutionStatus
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
@@ -24,6 +23,7 @@ from caseflow.users import add_user
 from domain.access import Principal, Role
 from eventstore import PostgresEventStore, connect_pool
 from tests.complaint_stack import SHANGHAI, TestService, calendar_around
+from tests.payload_keys import CONVERTER
 from worker import EVENT_SCHEMAS, build_worker
 from workflows.search_attributes import SEARCH_ATTRIBUTES
 
@@ -64,7 +64,7 @@ class ApiServer:
     async def _main(self) -> None:
         self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
         env = await WorkflowEnvironment.start_local(
-            data_converter=pydantic_data_converter, dev_server_existing_path=temporal_cli(),
+            data_converter=CONVERTER, dev_server_existing_path=temporal_cli(),
             search_attributes=SEARCH_ATTRIBUTES, ui=False)
         pool = await connect_pool(self.database_url)
         try:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from caseflow.binaries import temporal_test_server
@@ -17,6 +16,7 @@ from caseflow.logs import configure_logging
 from caseflow.stack import start_embedded_postgres
 from eventstore import PostgresEventStore, connect_pool
 from tests.complaint_stack import ComplaintStack, complaint_stack
+from tests.payload_keys import CONVERTER
 from worker import EVENT_SCHEMAS
 from workflows.search_attributes import ensure_search_attributes
 
@@ -47,7 +47,7 @@ def store(pool: asyncpg.Pool) -> PostgresEventStore:
 @pytest.fixture(scope="session")
 async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=CONVERTER,
         test_server_existing_path=temporal_test_server(),
     )
     await ensure_search_attributes(env.client)

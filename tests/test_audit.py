@@ -177,7 +177,7 @@ async def test_export_reverifies_without_caseflow(stack: ComplaintStack, tmp_pat
     assert stream in page and "resolved on the spot" in page and "<script" not in page
 
 
-def test_histories_from_before_recorded_event_ids_are_not_compared() -> None:
+async def test_histories_from_before_recorded_event_ids_are_not_compared() -> None:
     """The committed goldens predate AppendResult.event_ids: they still decode (the replay test
     shows it) and the audit says it cannot compare them, rather than reporting false problems."""
     from temporalio.client import WorkflowHistory
@@ -186,4 +186,4 @@ def test_histories_from_before_recorded_event_ids_are_not_compared() -> None:
 
     golden = Path(__file__).parent / "histories" / "complaint_on_the_spot.json"
     history = WorkflowHistory.from_json(golden.stem, golden.read_text(encoding="utf-8"))
-    assert decided_event_ids(history) is None
+    assert await decided_event_ids(history) is None

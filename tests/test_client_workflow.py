@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import pytest
 from temporalio.client import WorkflowHandle
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
@@ -21,6 +20,7 @@ from caseflow.client_policy import client_policy
 from domain.client import commands as c
 from domain.client.model import Assessment, Stage
 from eventstore import PostgresEventStore
+from tests.payload_keys import CONVERTER
 from worker import EVENT_SCHEMAS, SANDBOX_RUNNER, build_worker
 from workflows.client import ClientWorkflow
 from workflows.client_messages import (
@@ -89,7 +89,7 @@ def log_contact() -> c.LogContact:
 
 async def replays(env: WorkflowEnvironment, workflow_id: str, *run_ids: str | None) -> None:
     """Each run's history replays against the current code."""
-    replayer = Replayer(workflows=[ClientWorkflow], data_converter=pydantic_data_converter,
+    replayer = Replayer(workflows=[ClientWorkflow], data_converter=CONVERTER,
                         workflow_runner=SANDBOX_RUNNER)
     for run_id in run_ids:
         history = await env.client.get_workflow_handle(workflow_id, run_id=run_id).fetch_history()

@@ -26,6 +26,7 @@ from eventstore import PostgresEventStore
 from projections.complaints import list_cases, rebuild_case
 from tests.complaint_fixtures import register
 from tests.complaint_stack import ComplaintStack, complaint_stack
+from tests.payload_keys import CONVERTER
 from worker import EVENT_SCHEMAS, SANDBOX_RUNNER
 from workflows.complaint import ComplaintWorkflow
 from workflows.complaint_messages import workflow_id
@@ -84,7 +85,7 @@ async def run_main_scenarios(stack: ComplaintStack) -> dict[str, str]:
 
 
 def replayer() -> Replayer:
-    return Replayer(workflows=[ComplaintWorkflow], data_converter=pydantic_data_converter,
+    return Replayer(workflows=[ComplaintWorkflow], data_converter=CONVERTER,
                     workflow_runner=SANDBOX_RUNNER)
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import asyncpg
 from temporalio.client import WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
@@ -28,6 +27,7 @@ from domain.complaint import commands as c
 from eventstore import PostgresEventStore
 from tests.complaint_fixtures import register
 from tests.complaint_stack import SHANGHAI, complaint_stack
+from tests.payload_keys import CONVERTER
 from worker import EVENT_SCHEMAS, SANDBOX_RUNNER, WORKFLOWS
 
 GOLDEN = Path(__file__).parent / "histories"
@@ -35,7 +35,7 @@ NAMES = ("roles_complaint", "roles_client")
 
 
 def replayer() -> Replayer:
-    return Replayer(workflows=WORKFLOWS, data_converter=pydantic_data_converter,
+    return Replayer(workflows=WORKFLOWS, data_converter=CONVERTER,
                     workflow_runner=SANDBOX_RUNNER)
 
 
