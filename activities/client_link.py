@@ -44,6 +44,7 @@ class ClientLinkActivities:
         except RPCError as exc:
             if exc.status != RPCStatusCode.NOT_FOUND:
                 raise
-            log.info("client has no relationship workflow", case_id=request.case_id)
+            # Most complainants have no relationship workflow (ordinary clients): not news.
+            log.debug("client has no relationship workflow", case_id=request.case_id)
             return False
         return True

@@ -15,7 +15,6 @@ from decimal import Decimal
 
 import psutil  # type: ignore[import-untyped]
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -23,6 +22,7 @@ from bench.bare_workflow import BareLongLivedWorkflow
 from bench.common import table, throwaway_postgres
 from caseflow.binaries import temporal_cli
 from caseflow.client_policy import client_policy
+from caseflow.codec import encrypted_converter, new_key_line, parse_keys
 from domain.client.commands import Identify
 from domain.client.model import Assessment
 from eventstore import PostgresEventStore, connect_pool
@@ -34,6 +34,9 @@ from workflows.search_attributes import SEARCH_ATTRIBUTES
 ASSESSMENT = Assessment(deposits_10k=Decimal(250), loans_10k=Decimal(0), intermediary_products=1,
                         family=1, occupation=1, social_standing=1)
 
+
+# Payloads sealed for both sides of the comparison, as caseflow runs (caseflow/codec.py).
+SEALED = encrypted_converter(parse_keys(new_key_line()))
 
 def rss_mb() -> float:
     gc.collect()
@@ -65,7 +68,7 @@ async def run(n: int) -> str:
     pool = await connect_pool(throwaway_postgres(), max_size=10)
     store = PostgresEventStore(pool, schemas=EVENT_SCHEMAS)
     env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter, dev_server_existing_path=temporal_cli(),
+        data_converter=SEALED, dev_server_existing_path=temporal_cli(),
         search_attributes=SEARCH_ATTRIBUTES, dev_server_log_level="error")
     client: Client = env.client
     tag = f"b{uuid.uuid4().hex[:6]}-"

@@ -18,13 +18,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from bench.bare_workflow import BareWorkflow, noop
 from bench.common import median, table
 from caseflow.binaries import temporal_cli
+from caseflow.codec import encrypted_converter, new_key_line, parse_keys
 from caseflow.complaints import ComplaintService
 from caseflow.stack import start_embedded_postgres
 from domain.calendar import BusinessCalendar
@@ -36,6 +36,8 @@ from eventstore import PostgresEventStore, connect_pool
 from worker import EVENT_SCHEMAS, build_worker
 from workflows.search_attributes import SEARCH_ATTRIBUTES
 
+# Payloads sealed for both sides of the comparison, as caseflow runs (caseflow/codec.py).
+SEALED = encrypted_converter(parse_keys(new_key_line()))
 
 class BenchService(ComplaintService):
     def rules_for(self, command: RegisterComplaint) -> Rules:
@@ -85,7 +87,7 @@ async def run(count: int, concurrency: int, rounds: int) -> str:
     folder = Path(tempfile.mkdtemp(prefix="caseflow-bench-"))
     pool = await connect_pool(start_embedded_postgres(folder / "pg"), max_size=10)
     env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter, dev_server_existing_path=temporal_cli(),
+        data_converter=SEALED, dev_server_existing_path=temporal_cli(),
         search_attributes=SEARCH_ATTRIBUTES, dev_server_log_level="error",
     )
     store = PostgresEventStore(pool, schemas=EVENT_SCHEMAS)

@@ -154,18 +154,27 @@ class ComplaintWorkflow:
 
     async def _link_client(self, events: list[ComplaintEvent]) -> None:
         """Tell the client's relationship workflow (churn risk; a breach calls for care).
-        Patched in: cases started before this recorded no such activity and must replay."""
+        Patched in: cases started before this recorded no such activity and must replay. A
+        local activity since "link-client-local-v1" (a regular one cost a server round trip per
+        link: 0.75 → 0.61 in bench/complaint_throughput.py); older cases keep their regular one."""
         changes = [change for event in events if (change := CLIENT_LINK.get(event.type))]
         if not changes or not workflow.patched("link-client-v1"):
             return
         assert self._state.client_id is not None and self._state.case_id is not None
+        local = workflow.patched("link-client-local-v1")
         for change in changes:
-            await workflow.execute_activity(
-                "link_client",
-                LinkClientRequest(client_id=self._state.client_id, case_id=self._state.case_id,
-                                  change=change, at=workflow.now()),
-                result_type=bool, start_to_close_timeout=timedelta(seconds=30),
-                retry_policy=RetryPolicy(maximum_interval=timedelta(minutes=1)))
+            request = LinkClientRequest(client_id=self._state.client_id,
+                                        case_id=self._state.case_id, change=change,
+                                        at=workflow.now())
+            retry = RetryPolicy(maximum_interval=timedelta(minutes=1))
+            if local:
+                await workflow.execute_local_activity(
+                    "link_client", request, result_type=bool,
+                    start_to_close_timeout=timedelta(seconds=30), retry_policy=retry)
+            else:
+                await workflow.execute_activity(
+                    "link_client", request, result_type=bool,
+                    start_to_close_timeout=timedelta(seconds=30), retry_policy=retry)
 
     def _publish_search_attributes(self) -> None:
         """Upsert status, deadline and breach flag, only when one of them changed."""
