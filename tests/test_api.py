@@ -30,9 +30,15 @@ def complaint(api: ApiStack, **overrides: Any) -> dict[str, Any]:
 
 
 async def registered(api: ApiStack) -> str:
+    """A case registered through HTTP, and stored: the answer to a registration comes at once
+    (the workflow stores it durably), so the test waits for a first step, which is taken only
+    after the registration is stored, before it counts stored events."""
     body = complaint(api)
     response = await api.post("officer", "/complaints", body)
     assert response.status_code == 201, response.text
+    response = await api.post("officer", f"/complaints/{body['case_id']}/add-note",
+                              {"text": "registered"})
+    assert response.status_code == 200, response.text
     return str(body["case_id"])
 
 

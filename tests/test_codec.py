@@ -26,6 +26,7 @@ from caseflow.codec import (
     payload_keys,
 )
 from caseflow.config import Settings
+from domain.complaint import commands as c
 from tests.complaint_fixtures import register
 from tests.complaint_stack import ComplaintStack
 
@@ -99,8 +100,10 @@ async def test_the_temporal_history_holds_no_readable_complaint(stack: Complaint
     case_id = f"sealed-{uuid.uuid4().hex[:8]}"
     await stack.service.register(register(at=now, received_at=now, case_id=case_id,
                                           description=secret))
-    view = await stack.service.view(case_id)  # the keys' holders read it
-    assert view.state.case_id == case_id
+    # A step returns once the registration and the step are stored (markers in the history).
+    view = await stack.service.execute(case_id, c.AddNote(actor="officer-1", at=now,
+                                                          text=f"re: {secret}"))
+    assert view.state.case_id == case_id and view.state.notes == 1  # the keys' holders read it
     history = await stack.env.client.get_workflow_handle(f"complaint-{case_id}").fetch_history()
     contents = list(payload_contents(history.to_json_dict()))
     assert contents and not any(secret.encode() in data for data in contents)
