@@ -111,5 +111,11 @@ def _error_handlers(app: FastAPI) -> None:
                         f"the database is unavailable ({type(exc).__name__}); try again")
 
     for lost in (asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
-                 asyncpg.CannotConnectNowError, OSError):
+                 asyncpg.CannotConnectNowError):
         app.add_exception_handler(lost, database_lost)
+
+    @app.exception_handler(OSError)
+    async def connection_lost(_: Request, exc: OSError) -> JSONResponse:
+        return _problem(status.HTTP_503_SERVICE_UNAVAILABLE,
+                        f"a server caseflow needs is unavailable ({type(exc).__name__}); "
+                        "try again")
