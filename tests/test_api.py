@@ -330,3 +330,61 @@ async def test_a_database_that_went_away_is_a_503_not_a_500(
         response = await http.get("/complaints", headers=api.auth("officer"))
     assert response.status_code == 503
     assert "database is unavailable" in response.json()["detail"]
+
+
+async def test_the_remaining_complaint_steps(api: ApiStack) -> None:
+    spot = complaint(api)
+    assert (await api.post("officer", "/complaints", spot)).status_code == 201
+    response = await api.post("officer", f"/complaints/{spot['case_id']}/resolve-on-spot",
+                              {"resolution": "explained the fee"})
+    assert response.status_code == 200, response.text
+    assert response.json()["state"]["close_reason"] == "resolved_on_spot"
+
+    case = f"/complaints/{await registered(api)}"
+    response = await api.post("officer", f"{case}/escalate", {
+        "reason": "media_attention", "to": "service-dept", "details": "a journalist called"})
+    assert response.status_code == 200, response.text
+    assert response.json()["state"]["escalations"]
+    response = await api.post("officer", f"{case}/withdraw", {"reason": "client withdrew"})
+    assert response.status_code == 200
+    assert response.json()["state"]["close_reason"] == "withdrawn"
+
+
+async def test_the_remaining_client_steps_and_reads(api: ApiStack) -> None:
+    potential = f"K-{uuid.uuid4().hex[:10]}"
+    assessment: dict[str, Any] = {"deposits_10k": "50", "loans_10k": "0",
+                                  "intermediary_products": 0, "family": 0, "occupation": 0,
+                                  "social_standing": 0}
+    body = {"client_id": potential, "outlet": api.outlet, "assessment": assessment}
+    assert (await api.post("officer", "/clients", body)).status_code == 201
+    api.stack.service.started.append(f"client-{potential}")
+    path = f"/clients/{potential}"
+    steps: list[tuple[str, str, dict[str, Any]]] = [
+        ("officer", "contact-attempt", {"channel": "phone", "outcome": "meeting_agreed",
+                                        "next_step": "meet on Friday"}),
+        ("officer", "meeting", {"needs": "retirement", "proposals": "pension fund", "deal": True,
+                                "next_contact_at": "2030-01-05T10:00:00+08:00"}),
+        ("officer", "set-preference", {"preference": "do_not_disturb"}),
+        ("officer", "reassess", {"assessment": {**assessment, "deposits_10k": "300"}}),
+        ("officer", "sale", {"product": "pension fund"}),
+        ("officer", "request-closure", {"account": "ACC-1"}),
+        ("officer", "retention", {"retained": False, "note": "moving abroad"}),
+    ]
+    for who, step, payload in steps:
+        response = await api.post(who, f"{path}/{step}", payload)
+        assert response.status_code == 200, (step, response.text)
+    state = response.json()["state"]
+    assert (state["tier"], state["preference"], state["retention_by"]) == (
+        "core_premium", "do_not_disturb", "outlet_head")
+    response = await api.post("officer", f"{path}/retention", {"retained": True, "note": "x"})
+    assert (response.status_code, response.json()["rule"]) == (403, "role_required")
+    response = await api.post("head", f"{path}/retention", {"retained": True, "note": "stays"})
+    assert response.status_code == 200 and response.json()["state"]["closing_account"] is None
+
+    as_of = (await api.get("auditor", f"/audit/clients/{potential}", version=2)).json()
+    assert as_of["state"]["stage"] == "contact" and len(as_of["timeline"]) == 2
+    report = (await api.get("auditor", f"/audit/clients/{potential}/verify")).json()
+    assert report["problems"] == [] and report["streams_checked"] == 1
+    users = (await api.get("admin", "/users")).json()
+    assert {api.names["officer"], api.names["auditor"]} <= {u["name"] for u in users}
+    assert (await api.get("auditor", "/users")).status_code == 403
