@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from caseflow.calendar_source import calendar_for
 from caseflow.workflow_calls import (
@@ -24,6 +25,7 @@ from domain.complaint import Rules, decide, initial_state
 from domain.complaint.commands import OfficerCommand, RegisterComplaint
 from domain.errors import DomainError
 from domain.sla import SlaPolicy, local_date
+from workflows.client_messages import client_workflow_id
 from workflows.complaint import ComplaintWorkflow
 from workflows.complaint_messages import (
     CommandRequest,
@@ -83,10 +85,12 @@ class ComplaintService:
             decide(initial_state(), command, rules)
         except (AccessDeniedError, DomainError) as error:
             raise refused(error) from error
+        followed = await self._client_followed(command.client_id)
         try:
             handle = await self._client.start_workflow(
                 ComplaintWorkflow.run,
-                ComplaintInput(registration=command, calendar=rules.calendar, policy=rules.policy),
+                ComplaintInput(registration=command, calendar=rules.calendar, policy=rules.policy,
+                               client_followed=followed),
                 id=workflow_id(command.case_id),
                 task_queue=self._task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
@@ -95,6 +99,18 @@ class ComplaintService:
         except WorkflowAlreadyStartedError as exc:
             raise DuplicateCaseError(command.case_id) from exc
         return handle.id
+
+    async def _client_followed(self, client_id: str) -> bool:
+        """Does the client have a running relationship workflow? Most complainants do not, and
+        their cases then make no call to it (each call cost throughput: README, benchmarks)."""
+        try:
+            description = await self._client.get_workflow_handle(
+                client_workflow_id(client_id)).describe()
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                return False
+            raise
+        return description.status == WorkflowExecutionStatus.RUNNING
 
     async def execute(
         self, case_id: str, command: OfficerCommand, by: Principal | None = None

@@ -18,6 +18,7 @@ from domain.tier import ClientTier
 from eventstore import PostgresEventStore
 from tests.complaint_fixtures import register
 from tests.complaint_stack import complaint_stack
+from tests.payload_keys import CONVERTER
 from worker import EVENT_SCHEMAS
 from workflows.client import ClientWorkflow
 from workflows.client_messages import ClientInput, ClientView, client_workflow_id
@@ -67,3 +68,31 @@ async def test_complaint_raises_churn_risk_and_breach_schedules_care(
         closed: ClientView = await client.query("view", result_type=ClientView)
         assert closed.state.open_complaints == frozenset() and closed.churn_risk == 62
         await client.terminate(reason="test done")
+
+
+async def test_a_client_without_a_relationship_workflow_is_not_called(
+    temporal_env: WorkflowEnvironment, pool: asyncpg.Pool
+) -> None:
+    """Most complainants are not followed: their case makes no call to a client workflow."""
+    from temporalio.api.enums.v1 import EventType
+
+    store = PostgresEventStore(pool, schemas=EVENT_SCHEMAS)
+    async with complaint_stack(temporal_env, store) as stack:
+        now = await stack.now()
+        case_id = f"N-{uuid.uuid4().hex[:8]}"
+        await stack.service.register(register(at=now, received_at=now, case_id=case_id,
+                                              client_id=f"K-nobody-{case_id}"))
+        await stack.service.execute(case_id, c.ResolveOnSpot(actor="lobby-1", at=now,
+                                                             resolution="explained"))
+        handle = temporal_env.client.get_workflow_handle(f"complaint-{case_id}")
+        await handle.result()
+        history = await handle.fetch_history()
+    kinds = {e.event_type for e in history.events}
+    assert EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED not in kinds
+    markers = [e for e in history.events if e.event_type == EventType.EVENT_TYPE_MARKER_RECORDED]
+    assert CONVERTER.payload_codec is not None
+    opened = [payload.data for e in markers
+              for details in e.marker_recorded_event_attributes.details.values()
+              for payload in await CONVERTER.payload_codec.decode(list(details.payloads))]
+    assert any(b"append_events" in data for data in opened)  # the markers are readable here
+    assert not any(b"link" in data for data in opened)  # no link activity, no link patch

@@ -34,6 +34,9 @@ class ComplaintInput(BaseModel):
     registration: RegisterComplaint
     calendar: BusinessCalendar
     policy: SlaPolicy
+    client_followed: bool = True
+    """Whether the client had a running relationship workflow when the case was registered:
+    only then does the case tell it of its changes (cases from before this field: True)."""
 
 
 class CommandRequest(BaseModel):
