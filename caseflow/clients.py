@@ -56,7 +56,7 @@ class ClientService:
             command = command.model_copy(update={"outlet": by.outlet})
         try:
             if by is not None:
-                check_client_step(by, command.outlet, command.kind)
+                check_client_step(by, command.actor, command.outlet, command.kind)
             decide(initial_state(), command, self.policy)
         except (AccessDeniedError, DomainError) as error:
             raise refused(error) from error

@@ -80,7 +80,7 @@ class ComplaintService:
         dates, a year without calendar data) are raised here, before anything is started."""
         try:
             if by is not None:
-                check_complaint_step(by, command.outlet, command.kind)
+                check_complaint_step(by, command.actor, command.outlet, command.kind)
             rules = self.rules_for(command)
             decide(initial_state(), command, rules)
         except (AccessDeniedError, DomainError) as error:

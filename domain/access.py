@@ -66,8 +66,11 @@ SYSTEM_ONLY = frozenset({"raise_warning", "record_breach", "escalate_overdue",
                          "acknowledge_client", "clock", "link_complaint"})
 
 
-def check_staff(principal: Principal, outlet: str | None, step: str) -> None:
-    """A staff role of the outlet that owns the case or client."""
+def check_staff(principal: Principal, actor: str, outlet: str | None, step: str) -> None:
+    """A staff role of the outlet that owns the case or client, acting as themselves (the
+    command's actor is the authenticated user)."""
+    if actor != principal.name:
+        raise AccessDeniedError(f"the step names {actor} as actor, but {principal.name} sent it")
     if not principal.role.is_staff:
         raise AccessDeniedError(
             f"{principal.name} is {_a(principal.role)} and may not {_words(step)}: "
@@ -80,9 +83,10 @@ def check_staff(principal: Principal, outlet: str | None, step: str) -> None:
 
 
 def check_complaint_step(
-    principal: Principal, outlet: str | None, step: str, *, letter_reply: bool = False
+    principal: Principal, actor: str, outlet: str | None, step: str, *,
+    letter_reply: bool = False,
 ) -> None:
-    check_staff(principal, outlet, step)
+    check_staff(principal, actor, outlet, step)
     needed = COMPLAINT_ROLES.get(step)
     if letter_reply:  # seed 001: a letter or fax goes out only once the outlet head confirmed it
         needed = frozenset({Role.OUTLET_HEAD})
@@ -90,9 +94,10 @@ def check_complaint_step(
 
 
 def check_client_step(
-    principal: Principal, outlet: str | None, step: str, *, retention_by: str | None = None
+    principal: Principal, actor: str, outlet: str | None, step: str, *,
+    retention_by: str | None = None,
 ) -> None:
-    check_staff(principal, outlet, step)
+    check_staff(principal, actor, outlet, step)
     needed = CLIENT_ROLES.get(step)
     if step == "retention" and retention_by == "outlet_head":  # the manager tried first
         needed = frozenset({Role.OUTLET_HEAD})
