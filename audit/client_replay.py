@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from audit.replay import TimelineEntry
+from audit.replay import TimelineEntry, timeline
 from domain.client import EVENT_ADAPTER, ClientEvent, ClientState, fold
 from eventstore import PostgresEventStore, RecordedEvent
 
@@ -34,12 +34,7 @@ def describe_client_event(event: ClientEvent) -> str:
 
 
 def client_timeline(events: list[RecordedEvent]) -> list[TimelineEntry]:
-    return [
-        TimelineEntry(version=e.version, occurred_at=e.occurred_at, recorded_at=e.recorded_at,
-                      actor=e.actor, type=e.type,
-                      summary=describe_client_event(EVENT_ADAPTER.validate_python(e.data)))
-        for e in events
-    ]
+    return timeline(events, lambda data: describe_client_event(EVENT_ADAPTER.validate_python(data)))
 
 
 async def client_as_of(

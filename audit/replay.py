@@ -4,7 +4,9 @@ and policy versions that computed them), never recomputed with today's calendar.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -34,11 +36,17 @@ class CaseAsOf(BaseModel):
     timeline: list[TimelineEntry]
 
 
-def timeline(events: list[RecordedEvent]) -> list[TimelineEntry]:
+def complaint_summary(data: dict[str, Any]) -> str:
+    return describe(EVENT_ADAPTER.validate_python(data))
+
+
+def timeline(
+    events: list[RecordedEvent], summary_of: Callable[[dict[str, Any]], str] = complaint_summary
+) -> list[TimelineEntry]:
+    """Who did what when; `summary_of` puts a stored event's data into words."""
     return [
         TimelineEntry(version=e.version, occurred_at=e.occurred_at, recorded_at=e.recorded_at,
-                      actor=e.actor, type=e.type,
-                      summary=describe(EVENT_ADAPTER.validate_python(e.data)))
+                      actor=e.actor, type=e.type, summary=summary_of(e.data))
         for e in events
     ]
 
