@@ -30,10 +30,9 @@ import httpx
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from bench.common import median, table
+from bench.common import BENCH_PAYLOAD_KEYS, SEALED, median, table
 from bench.complaint_throughput import BenchService
 from caseflow.binaries import temporal_cli
-from caseflow.codec import encrypted_converter, new_key_line, parse_keys
 from caseflow.logs import configure_logging
 from caseflow.stack import start_embedded_postgres
 from caseflow.users import add_user
@@ -99,9 +98,8 @@ async def run(cases: int, requests: int, concurrency: int, rounds: int) -> str:
     folder = Path(tempfile.mkdtemp(prefix="caseflow-bench-"))
     dsn = start_embedded_postgres(folder / "pg")
     pool = await connect_pool(dsn, max_size=10)
-    keys = new_key_line()  # payloads sealed on both paths, as in production (caseflow/codec.py)
     env = await WorkflowEnvironment.start_local(
-        data_converter=encrypted_converter(parse_keys(keys)),
+        data_converter=SEALED,
         dev_server_existing_path=temporal_cli(), search_attributes=SEARCH_ATTRIBUTES,
         dev_server_log_level="error")
     token = await add_user(pool, OFFICER, created_by="bench")
@@ -109,7 +107,7 @@ async def run(cases: int, requests: int, concurrency: int, rounds: int) -> str:
     environment = {**os.environ, "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
                    "DATABASE_URL": dsn, "CASEFLOW_TASK_QUEUE": TASK_QUEUE,
                    "CASEFLOW_API_PORT": str(port), "CASEFLOW_LOG_LEVEL": "WARNING",
-                   "CASEFLOW_PAYLOAD_KEYS": keys}
+                   "CASEFLOW_PAYLOAD_KEYS": BENCH_PAYLOAD_KEYS}
     api = subprocess.Popen([sys.executable, "-m", "caseflow", "api"], env=environment)
     worker = subprocess.Popen([sys.executable, "worker.py"], env=environment,
                               cwd=Path(__file__).resolve().parent.parent)

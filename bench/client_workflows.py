@@ -19,10 +19,9 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from bench.bare_workflow import BareLongLivedWorkflow
-from bench.common import table, throwaway_postgres
+from bench.common import SEALED, table, throwaway_postgres
 from caseflow.binaries import temporal_cli
 from caseflow.client_policy import client_policy
-from caseflow.codec import encrypted_converter, new_key_line, parse_keys
 from domain.client.commands import Identify
 from domain.client.model import Assessment
 from eventstore import PostgresEventStore, connect_pool
@@ -34,9 +33,6 @@ from workflows.search_attributes import SEARCH_ATTRIBUTES
 ASSESSMENT = Assessment(deposits_10k=Decimal(250), loans_10k=Decimal(0), intermediary_products=1,
                         family=1, occupation=1, social_standing=1)
 
-
-# Payloads sealed for both sides of the comparison, as caseflow runs (caseflow/codec.py).
-SEALED = encrypted_converter(parse_keys(new_key_line()))
 
 def rss_mb() -> float:
     gc.collect()

@@ -22,9 +22,8 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from bench.bare_workflow import BareWorkflow, noop
-from bench.common import median, table
+from bench.common import SEALED, median, table
 from caseflow.binaries import temporal_cli
-from caseflow.codec import encrypted_converter, new_key_line, parse_keys
 from caseflow.complaints import ComplaintService
 from caseflow.stack import start_embedded_postgres
 from domain.calendar import BusinessCalendar
@@ -36,8 +35,6 @@ from eventstore import PostgresEventStore, connect_pool
 from worker import EVENT_SCHEMAS, build_worker
 from workflows.search_attributes import SEARCH_ATTRIBUTES
 
-# Payloads sealed for both sides of the comparison, as caseflow runs (caseflow/codec.py).
-SEALED = encrypted_converter(parse_keys(new_key_line()))
 
 class BenchService(ComplaintService):
     def rules_for(self, command: RegisterComplaint) -> Rules:
