@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from typing import Any
 
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import Interceptor, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.client_link import ClientLinkActivities
@@ -46,6 +47,7 @@ def build_worker(
     notifier: Notifier | None = None,
     workflows: list[type[Any]] | None = None,
     max_cached_workflows: int = 1000,
+    interceptors: Sequence[Interceptor] = (),
 ) -> Worker:
     """`notifier` defaults to the outbox of the store's database. `max_cached_workflows=0` makes
     every workflow task replay its history from scratch (no sticky cache)."""
@@ -59,10 +61,11 @@ def build_worker(
         activities=[store_activities.append_events, notify.notify, links.link_client],
         workflow_runner=SANDBOX_RUNNER,
         max_cached_workflows=max_cached_workflows,
+        interceptors=interceptors,
     )
 
 
-async def main() -> None:
+async def main(interceptors: Sequence[Interceptor] = ()) -> None:
     from caseflow.stack import connect_temporal
     from eventstore import connect_pool
 
@@ -77,7 +80,8 @@ async def main() -> None:
     pool = await connect_pool(settings.database_url.get_secret_value())
     try:
         store = PostgresEventStore(pool, schemas=EVENT_SCHEMAS)
-        await build_worker(client, store, task_queue=settings.task_queue).run()
+        await build_worker(client, store, task_queue=settings.task_queue,
+                           interceptors=interceptors).run()
     finally:
         await pool.close()
 

@@ -27,6 +27,9 @@ class LinkClientRequest(BaseModel):
     case_id: str
     change: Literal["opened", "breached", "closed"]
     at: datetime
+    link_id: str | None = None
+    """The update id on the client's workflow: a link sent again is taken once (None in
+    histories from before it)."""
 
 
 class ClientLinkActivities:
@@ -40,7 +43,7 @@ class ClientLinkActivities:
                                 change=request.change)
         try:
             await handle.execute_update("command", ClientCommandRequest(command=command),
-                                        result_type=ClientView)
+                                        result_type=ClientView, id=request.link_id)
         except RPCError as exc:
             if exc.status != RPCStatusCode.NOT_FOUND:
                 raise

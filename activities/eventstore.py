@@ -1,4 +1,5 @@
-"""The append activity: the only way a workflow writes its stream."""
+"""The append activity: the only way a workflow writes its stream. The events, the stream's
+read-model row and the notifications the step calls for are written in one transaction."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from uuid import UUID
 import asyncpg
 from pydantic import BaseModel, ConfigDict
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
+from activities.notify import NotifyItem, queue_notifications
+from activities.outage import DependencyWatch
 from eventstore import (
-    ConcurrencyError,
-    IdempotencyConflictError,
-    MalformedEventError,
+    DatabaseUnavailableError,
+    EventStoreError,
     NewEvent,
     PostgresEventStore,
     RecordedEvent,
@@ -25,6 +27,9 @@ ReadModelWriter = Callable[
 ]
 """Writes a read model sent with the append, inside the append transaction."""
 
+CONNECTION_LOST = (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+                   asyncpg.CannotConnectNowError, DatabaseUnavailableError, TimeoutError)
+
 
 class AppendRequest(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -34,6 +39,8 @@ class AppendRequest(BaseModel):
     events: list[NewEvent]
     read_model: dict[str, Any] | None = None
     """The stream's read-model row after these events, for its category's writer."""
+    notifications: list[NotifyItem] = []
+    """Queued in the outbox with the events, so that they exist if and only if the step does."""
 
 
 class AppendResult(BaseModel):
@@ -55,26 +62,36 @@ class EventStoreActivities:
     ) -> None:
         self._store = store
         self._writers = dict(writers or {})
+        self._database = DependencyWatch("PostgreSQL")
 
     @activity.defn(name="append_events")
     async def append_events(self, request: AppendRequest) -> AppendResult:
         category = request.stream_id.split("-", 1)[0]
         writer = self._writers.get(category)
         read_model = request.read_model
+        notifications = request.notifications
 
         async def project(conn: asyncpg.Connection, recorded: Sequence[RecordedEvent]) -> None:
             if writer is not None and read_model is not None:
                 await writer(conn, recorded, read_model)
+            await queue_notifications(conn, notifications)
 
+        needs_projection = (writer is not None and read_model is not None) or bool(notifications)
         try:
             recorded = await self._store.append(
-                request.stream_id,
-                request.expected_version,
-                request.events,
-                projector=project if writer is not None and read_model is not None else None,
-            )
-        except (ConcurrencyError, IdempotencyConflictError, MalformedEventError) as exc:
-            raise ApplicationError(str(exc), type=type(exc).__name__, non_retryable=True) from exc
+                request.stream_id, request.expected_version, request.events,
+                projector=project if needs_projection else None)
+        except CONNECTION_LOST as exc:
+            # Retried by Temporal until the database is back; said once, not per attempt.
+            self._database.lost(exc)
+            raise ApplicationError(f"PostgreSQL unavailable: {type(exc).__name__}",
+                                   type="DatabaseUnavailable",
+                                   category=ApplicationErrorCategory.BENIGN) from exc
+        except EventStoreError as exc:
+            # A refusal (conflict, malformed event): never expected of a workflow that is its
+            # stream's single writer; retried (and logged) until IT resolves it, never failed.
+            raise ApplicationError(str(exc), type=type(exc).__name__) from exc
+        self._database.reached()
         return AppendResult(
             stream_version=recorded[-1].version,
             global_positions=[e.global_position for e in recorded],

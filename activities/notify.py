@@ -3,6 +3,7 @@ the bank plugs its SMS / e-mail gateway in behind the same `Notifier` protocol."
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 from uuid import UUID
 
@@ -42,15 +43,28 @@ class OutboxNotifier:
 
     async def send(self, notification_id: UUID, notification: Notification) -> None:
         async with self._pool.acquire() as conn:
-            await conn.execute(
-                "INSERT INTO outbox (notification_id, stream_id, kind, recipients, subject, body)"
-                " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (notification_id) DO NOTHING",
-                notification_id, notification.stream_id, notification.kind,
-                list(notification.recipients), notification.subject, notification.body,
-            )
-        # No message text or recipient names in the log: they may identify a client.
-        log.info("notification queued", kind=notification.kind, stream_id=notification.stream_id,
-                 recipients=len(notification.recipients), notification_id=str(notification_id))
+            await queue_notifications(conn, [NotifyItem(notification_id=notification_id,
+                                                        notification=notification)])
+
+
+_QUEUE = ("INSERT INTO outbox (notification_id, stream_id, kind, recipients, subject, body)"
+          " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (notification_id) DO NOTHING")
+
+
+async def queue_notifications(conn: asyncpg.Connection, items: Sequence[NotifyItem]) -> None:
+    """Store each notification once (by id) in the outbox, on the caller's connection (the
+    append's transaction)."""
+    if not items:
+        return
+    await conn.executemany(_QUEUE, [
+        (item.notification_id, item.notification.stream_id, item.notification.kind,
+         list(item.notification.recipients), item.notification.subject, item.notification.body)
+        for item in items])
+    for item in items:  # no message text or recipient names in the log: they may identify a client
+        log.info("notification queued", kind=item.notification.kind,
+                 stream_id=item.notification.stream_id,
+                 recipients=len(item.notification.recipients),
+                 notification_id=str(item.notification_id))
 
 
 class NotifyActivities:

@@ -16,10 +16,17 @@ from temporalio.service import RPCError
 from api import audit, clients, complaints, users
 from api.backend import Backend
 from caseflow.users import UserError
-from caseflow.workflow_calls import AccessDenied, AlreadyExistsError, CaseError, NotFoundError
+from caseflow.workflow_calls import (
+    AccessDenied,
+    AlreadyExistsError,
+    CaseError,
+    NotFoundError,
+    StillRecordingError,
+)
 from domain.access import AccessDeniedError
 from domain.errors import DomainError
 from eventstore import DatabaseUnavailableError, StreamNotFoundError
+from workflows.requests import REUSED
 
 BackendFactory = Callable[[], AbstractAsyncContextManager[Backend]]
 
@@ -54,11 +61,17 @@ def create_app(backend: Backend | BackendFactory) -> FastAPI:
     return app
 
 
+RETRY_AFTER_SECONDS = 5
+"""What a 503 tells the caller to wait before trying again (with the same Idempotency-Key)."""
+
+
 def _problem(code: int, detail: str, rule: str | None = None) -> JSONResponse:
     body: dict[str, str] = {"detail": detail}
     if rule is not None:
         body["rule"] = rule
-    return JSONResponse(status_code=code, content=body)
+    headers = ({"Retry-After": str(RETRY_AFTER_SECONDS)}
+               if code == status.HTTP_503_SERVICE_UNAVAILABLE else None)
+    return JSONResponse(status_code=code, content=body, headers=headers)
 
 
 def _error_handlers(app: FastAPI) -> None:
@@ -66,6 +79,7 @@ def _error_handlers(app: FastAPI) -> None:
     async def case_error(_: Request, exc: CaseError) -> JSONResponse:
         code = (status.HTTP_403_FORBIDDEN if isinstance(exc, AccessDenied)
                 else status.HTTP_404_NOT_FOUND if isinstance(exc, NotFoundError)
+                else status.HTTP_422_UNPROCESSABLE_CONTENT if exc.rule == REUSED
                 else status.HTTP_409_CONFLICT)
         return _problem(code, str(exc), exc.rule)
 
@@ -96,6 +110,10 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AlreadyExistsError)
     async def exists(_: Request, exc: AlreadyExistsError) -> JSONResponse:
         return _problem(status.HTTP_409_CONFLICT, str(exc), exc.rule)
+
+    @app.exception_handler(StillRecordingError)
+    async def still_recording(_: Request, exc: StillRecordingError) -> JSONResponse:
+        return _problem(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc), "still_recording")
 
     @app.exception_handler(RPCError)
     async def temporal_down(_: Request, exc: RPCError) -> JSONResponse:

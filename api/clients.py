@@ -2,12 +2,12 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel
 
 from api.auth import Services, User
 from api.bodies import CLIENT_STEPS, Body, IdentifyBody, fields_of
-from api.paths import ClientId
+from api.paths import ClientId, IdempotencyKey, QueryName
 from audit.client_replay import client_timeline
 from audit.replay import TimelineEntry
 from domain.access import visible_outlet
@@ -29,11 +29,16 @@ class ClientRecord(BaseModel):
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Identify a client")
 async def identify(
     body: IdentifyBody,  # type: ignore[valid-type]
-    user: User, services: Services,
+    user: User, services: Services, response: Response,
+    idempotency_key: IdempotencyKey = None,
 ) -> ClientView:
-    """Assesses the client's tier and starts their relationship workflow."""
+    """Assesses the client's tier and starts their relationship workflow. A client already
+    identified with the same content answers 200 with that client; with other content, 409."""
+    del idempotency_key  # an identification is recognised by its content (and its client id)
     command = Identify(actor=user.name, at=await services.now(), **fields_of(body))
-    await services.clients.identify(command, by=user)
+    started = await services.clients.identify(command, by=user)
+    if not started.created:
+        response.status_code = status.HTTP_200_OK
     return await services.clients.view(command.client_id, by=user)
 
 
@@ -50,8 +55,8 @@ async def get_client(client_id: ClientId, user: User, services: Services) -> Cli
 @router.get("", summary="Clients by their next due contact, soonest first")
 async def client_list(
     user: User, services: Services,
-    manager: Annotated[str | None, Query(max_length=200)] = None,
-    outlet: Annotated[str | None, Query(max_length=200)] = None,
+    manager: QueryName = None,
+    outlet: QueryName = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[ClientSummary]:
     """Filter by relationship manager; staff see their own outlet's clients."""
@@ -63,11 +68,12 @@ def _add_step(path: str, command_type: type[Command], body_type: type[Body]) -> 
     async def step(
         client_id: ClientId,
         body: body_type,  # type: ignore[valid-type]
-        user: User, services: Services,
+        user: User, services: Services, idempotency_key: IdempotencyKey = None,
     ) -> ClientView:
         fields: dict[str, Any] = fields_of(body)
         command = command_type(actor=user.name, at=await services.now(), **fields)
-        return await services.clients.execute(client_id, command, by=user)  # type: ignore[arg-type]
+        return await services.clients.execute(
+            client_id, command, by=user, request_id=idempotency_key)  # type: ignore[arg-type]
 
     step.__name__ = f"client_{path.replace('-', '_')}"
     router.add_api_route(f"/{{client_id}}/{path}", step, methods=["POST"],

@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import AwareDatetime, BaseModel
 
 from api.auth import Services, User
 from api.bodies import COMPLAINT_STEPS, Body, RegisterComplaintBody, fields_of
-from api.paths import CaseId
+from api.paths import CaseId, IdempotencyKey, QueryName
 from audit.replay import TimelineEntry, timeline
 from domain.access import visible_outlet
 from domain.complaint.commands import RegisterComplaint
@@ -30,15 +30,21 @@ class CaseRecord(BaseModel):
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Register a complaint")
 async def register(
     body: RegisterComplaintBody,  # type: ignore[valid-type]
-    user: User, services: Services,
+    user: User, services: Services, response: Response,
+    idempotency_key: IdempotencyKey = None,
 ) -> ComplaintView:
     """Starts the case and its SLA clock; the acting user is recorded as who registered it.
-    `received_at` defaults to now."""
+    `received_at` defaults to now. A case that already exists with the same content answers
+    200 with that case (a registration sent again); with other content, 409."""
+    del idempotency_key  # a registration is recognised by its content (and its case id)
     now = await services.now()
     fields = fields_of(body)
+    given = fields["received_at"] is not None
     fields["received_at"] = fields["received_at"] or now
     command = RegisterComplaint(actor=user.name, at=now, **fields)
-    await services.complaints.register(command, by=user)
+    started = await services.complaints.register(command, by=user, received_at_given=given)
+    if not started.created:
+        response.status_code = status.HTTP_200_OK
     return await services.complaints.view(command.case_id, by=user)
 
 
@@ -56,8 +62,8 @@ async def get_case(case_id: CaseId, user: User, services: Services) -> CaseRecor
 async def worklist(
     user: User, services: Services,
     status_: Annotated[Status | None, Query(alias="status")] = None,
-    outlet: Annotated[str | None, Query(max_length=200)] = None,
-    handler: Annotated[str | None, Query(max_length=200)] = None,
+    outlet: QueryName = None,
+    handler: QueryName = None,
     due_before: Annotated[AwareDatetime | None, Query()] = None,
     breached: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
@@ -72,11 +78,12 @@ def _add_step(path: str, command_type: type[Command], body_type: type[Body]) -> 
     async def step(
         case_id: CaseId,
         body: body_type,  # type: ignore[valid-type]
-        user: User, services: Services,
+        user: User, services: Services, idempotency_key: IdempotencyKey = None,
     ) -> ComplaintView:
         fields = confirm_letter(fields_of(body), user)
         command = command_type(actor=user.name, at=await services.now(), **fields)
-        return await services.complaints.execute(case_id, command, by=user)  # type: ignore[arg-type]
+        return await services.complaints.execute(
+            case_id, command, by=user, request_id=idempotency_key)  # type: ignore[arg-type]
 
     step.__name__ = f"complaint_{path.replace('-', '_')}"
     router.add_api_route(f"/{{case_id}}/{path}", step, methods=["POST"],

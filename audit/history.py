@@ -40,21 +40,35 @@ async def run_histories(client: Client, workflow_id: str) -> tuple[list[Workflow
 async def decided_event_ids(
     history: WorkflowHistory, converter: DataConverter = pydantic_data_converter
 ) -> list[UUID] | None:
-    """Event ids of every completed append, in order (from the local-activity markers); None
-    when an append's result predates recorded event ids, so the history cannot tell. The
-    converter opens payloads sealed by the payload codec (caseflow/codec.py)."""
+    """Event ids of every completed append, in order: from the append activities' results
+    (and, in histories from before appends were regular activities, from the local-activity
+    markers); None when an append's result predates recorded event ids, so the history cannot
+    tell. The converter opens payloads sealed by the payload codec (caseflow/codec.py)."""
     decided: list[UUID] = []
+    appends: set[int] = set()  # ids of the ActivityTaskScheduled events of appends
     for event in history.events:
-        if event.event_type != EventType.EVENT_TYPE_MARKER_RECORDED:
+        result_payloads: Sequence[Payload] = ()
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+            scheduled = event.activity_task_scheduled_event_attributes
+            if scheduled.activity_type.name == APPEND_ACTIVITY:
+                appends.add(event.event_id)
             continue
-        details = event.marker_recorded_event_attributes.details
-        if "data" not in details or "result" not in details:
-            continue  # a failed attempt, or another kind of marker
-        [data] = await _opened(converter, details["data"].payloads[:1])
-        marker = json.loads(data.data)
-        if marker.get("activity_type") != APPEND_ACTIVITY:
+        if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+            completed = event.activity_task_completed_event_attributes
+            if completed.scheduled_event_id not in appends:
+                continue
+            result_payloads = completed.result.payloads[:1]
+        elif event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED:
+            details = event.marker_recorded_event_attributes.details
+            if "data" not in details or "result" not in details:
+                continue  # a failed attempt, or another kind of marker
+            [data] = await _opened(converter, details["data"].payloads[:1])
+            if json.loads(data.data).get("activity_type") != APPEND_ACTIVITY:
+                continue
+            result_payloads = details["result"].payloads[:1]
+        else:
             continue
-        [result] = await converter.decode(details["result"].payloads[:1], [AppendResult])
+        [result] = await converter.decode(result_payloads, [AppendResult])
         if not result.event_ids:
             return None
         decided += result.event_ids

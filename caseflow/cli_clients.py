@@ -58,7 +58,8 @@ def _show(view: ClientView) -> None:
 def _step(token: str, client_id: str, make: type[Any], **fields: Any) -> None:
     async def work(session: Session) -> ClientView:
         command = make(actor=session.user.name, at=datetime.now(UTC), **fields)
-        return await session.services.clients.execute(client_id, command, by=session.user)
+        return await session.services.clients.execute(client_id, command, by=session.user,
+                                                       request_id=session.request_id)
 
     _show(run_as(token, work))
 

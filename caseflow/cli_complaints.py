@@ -40,7 +40,8 @@ def _step(token: str, case_id: str, make: type[Any], **fields: Any) -> None:
     async def work(session: Session) -> ComplaintView:
         command = make(actor=session.user.name, at=_now(),
                        **confirm_letter(fields, session.user))
-        return await session.services.complaints.execute(case_id, command, by=session.user)
+        return await session.services.complaints.execute(
+            case_id, command, by=session.user, request_id=session.request_id)
 
     _show(run_as(token, work))
 
@@ -70,7 +71,8 @@ def register(
             actor=session.user.name, at=now, case_id=case_id, client_id=client_id,
             client_tier=tier, relationship_manager=manager, channel=channel, category=category,
             description=description, outlet=outlet, received_at=now)
-        await session.services.complaints.register(command, by=session.user)
+        await session.services.complaints.register(command, by=session.user,
+                                                   received_at_given=False)
         return await session.services.complaints.view(case_id, by=session.user)
 
     _show(run_as(token, work))

@@ -4,17 +4,20 @@ bearer token does for the API; the workflows check that user's role and outlet."
 from __future__ import annotations
 
 import asyncio
+import os
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 import typer
 from pydantic import ValidationError
+from temporalio.service import RPCError
 
 from api.backend import Backend, backend_for
 from caseflow.config import Settings
 from caseflow.users import authenticate
-from caseflow.workflow_calls import CaseError
+from caseflow.workflow_calls import CaseError, StillRecordingError
 from domain.access import AccessDeniedError, Principal
 from domain.errors import DomainError
 from eventstore import EventStoreError, connect_pool
@@ -30,10 +33,14 @@ class Session:
     settings: Settings
     services: Backend
     user: Principal
+    request_id: str
+    """This command's request id (CASEFLOW_REQUEST_ID, else a new one): run again with the same
+    id, a step that was already recorded answers its outcome and is not recorded twice."""
 
 
 def run_as(token: str, work: Callable[[Session], Awaitable[T]]) -> T:
     settings = Settings()
+    request_id = os.environ.get("CASEFLOW_REQUEST_ID") or str(uuid.uuid4())
 
     async def go() -> T:
         from caseflow.stack import connect_temporal, database_dsn
@@ -48,7 +55,8 @@ def run_as(token: str, work: Callable[[Session], Awaitable[T]]) -> T:
             except RuntimeError as exc:
                 raise fail(f"cannot reach Temporal at {settings.temporal_target} ({exc}); is "
                            "`./dev.sh up` running?") from exc
-            return await work(Session(settings, backend_for(settings, temporal, pool), user))
+            return await work(Session(settings, backend_for(settings, temporal, pool), user,
+                                      request_id))
         finally:
             await pool.close()
 
@@ -61,6 +69,9 @@ def run_as(token: str, work: Callable[[Session], Awaitable[T]]) -> T:
         raise fail(f"invalid input: {problems}") from exc
     except EventStoreError as exc:
         raise fail(str(exc)) from exc
+    except (StillRecordingError, RPCError) as exc:
+        raise fail(f"{exc}; to learn whether it was recorded, run the same command again with "
+                   f"CASEFLOW_REQUEST_ID={request_id}") from exc
 
 
 def fail(message: str) -> typer.Exit:

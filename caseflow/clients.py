@@ -11,9 +11,11 @@ from caseflow.workflow_calls import (
     AlreadyExistsError,
     CaseError,
     NotFoundError,
+    Started,
     execute_update,
     query_view,
     refused,
+    started_input,
 )
 from domain.access import AccessDeniedError, Principal, check_client_step
 from domain.client import ClientPolicy, decide, initial_state
@@ -35,7 +37,7 @@ class ClientNotFoundError(NotFoundError):
 
 class DuplicateClientError(AlreadyExistsError):
     def __init__(self, client_id: str) -> None:
-        super().__init__(f"client {client_id!r} is already identified")
+        super().__init__(f"client {client_id!r} is already identified, with other content")
 
 
 def _lost(client_id: str) -> CaseError:
@@ -49,9 +51,11 @@ class ClientService:
         self._task_queue = task_queue
         self.policy = policy
 
-    async def identify(self, command: Identify, by: Principal | None = None) -> str:
+    async def identify(self, command: Identify, by: Principal | None = None) -> Started:
         """Start the client's workflow; refused (nothing started) on an access or domain error.
-        A client identified without an outlet belongs to the identifying user's outlet."""
+        A client identified without an outlet belongs to the identifying user's outlet. The same
+        identification sent again is that client; other content for an identified client, a
+        DuplicateClientError."""
         if by is not None and command.outlet is None:
             command = command.model_copy(update={"outlet": by.outlet})
         try:
@@ -60,23 +64,32 @@ class ClientService:
             decide(initial_state(), command, self.policy)
         except (AccessDeniedError, DomainError) as error:
             raise refused(error) from error
+        client_workflow = client_workflow_id(command.client_id)
         try:
-            handle = await self._client.start_workflow(
+            await self._client.start_workflow(
                 ClientWorkflow.run, ClientInput(identify=command, policy=self.policy),
-                id=client_workflow_id(command.client_id), task_queue=self._task_queue,
+                id=client_workflow, task_queue=self._task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
         except WorkflowAlreadyStartedError as exc:
-            raise DuplicateClientError(command.client_id) from exc
-        return handle.id
+            first = await started_input(self._client, client_workflow, ClientInput)
+            ignored = {"actor", "at"}
+            if first.identify.model_dump(exclude=ignored) != command.model_dump(exclude=ignored):
+                raise DuplicateClientError(command.client_id) from exc
+            if by is not None:
+                await self.view(command.client_id, by)
+            return Started(client_workflow, created=False)
+        return Started(client_workflow, created=True)
 
     async def execute(
-        self, client_id: str, command: ClientCommand, by: Principal | None = None
+        self, client_id: str, command: ClientCommand, by: Principal | None = None,
+        request_id: str | None = None,
     ) -> ClientView:
         return await execute_update(
             self._client, client_workflow_id(client_id),
             ClientCommandRequest(command=command, by=by), ClientView,
-            lambda: ClientNotFoundError(client_id), lambda: _lost(client_id))
+            lambda: ClientNotFoundError(client_id), f"client {client_id!r}",
+            lambda: _lost(client_id), request_id=request_id)
 
     async def view(self, client_id: str, by: Principal | None = None) -> ClientView:
         return await query_view(self._client, client_workflow_id(client_id), ClientView,

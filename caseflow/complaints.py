@@ -16,9 +16,11 @@ from caseflow.workflow_calls import (
     AlreadyExistsError,
     CaseError,
     NotFoundError,
+    Started,
     execute_update,
     query_view,
     refused,
+    started_input,
 )
 from domain.access import AccessDeniedError, Principal, check_complaint_step
 from domain.complaint import Rules, decide, initial_state
@@ -35,7 +37,7 @@ from workflows.complaint_messages import (
 )
 
 __all__ = ["AccessDenied", "CaseError", "CaseNotFoundError", "ComplaintService",
-           "DuplicateCaseError"]
+           "DuplicateCaseError", "Started"]
 
 
 class CaseNotFoundError(NotFoundError):
@@ -45,12 +47,20 @@ class CaseNotFoundError(NotFoundError):
 
 class DuplicateCaseError(AlreadyExistsError):
     def __init__(self, case_id: str) -> None:
-        super().__init__(f"complaint case {case_id!r} already exists")
+        super().__init__(f"complaint case {case_id!r} already exists with other content")
 
 
 def _closed(case_id: str) -> CaseError:
     return CaseError(f"complaint case {case_id!r} is closed: it takes no more steps",
                      "case_closed")
+
+
+def same_registration(first: RegisterComplaint, again: RegisterComplaint,
+                      received_at_given: bool) -> bool:
+    """The same complaint: every field the caller gave, whoever sends it and whenever; the time
+    of receipt only when the caller gave it (else each request defaults it to its own now)."""
+    ignored = {"actor", "at"} | (set() if received_at_given else {"received_at"})
+    return first.model_dump(exclude=ignored) == again.model_dump(exclude=ignored)
 
 
 class ComplaintService:
@@ -75,9 +85,14 @@ class ComplaintService:
         return Rules(calendar=calendar_for([year, year + 1], self._bank_calendar),
                      policy=self._policy)
 
-    async def register(self, command: RegisterComplaint, by: Principal | None = None) -> str:
-        """Start the case's workflow; return its workflow id. Access and domain errors (bad
-        dates, a year without calendar data) are raised here, before anything is started."""
+    async def register(
+        self, command: RegisterComplaint, by: Principal | None = None, *,
+        received_at_given: bool = True,
+    ) -> Started:
+        """Start the case's workflow. Access and domain errors (bad dates, a year without
+        calendar data) are raised here, before anything is started. A case that exists with
+        the same content is that case (a registration sent again); with other content, a
+        DuplicateCaseError."""
         try:
             if by is not None:
                 check_complaint_step(by, command.actor, command.outlet, command.kind)
@@ -86,19 +101,25 @@ class ComplaintService:
         except (AccessDeniedError, DomainError) as error:
             raise refused(error) from error
         followed = await self._client_followed(command.client_id)
+        case_workflow = workflow_id(command.case_id)
         try:
-            handle = await self._client.start_workflow(
+            await self._client.start_workflow(
                 ComplaintWorkflow.run,
                 ComplaintInput(registration=command, calendar=rules.calendar, policy=rules.policy,
                                client_followed=followed),
-                id=workflow_id(command.case_id),
+                id=case_workflow,
                 task_queue=self._task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
             )
         except WorkflowAlreadyStartedError as exc:
-            raise DuplicateCaseError(command.case_id) from exc
-        return handle.id
+            first = await started_input(self._client, case_workflow, ComplaintInput)
+            if not same_registration(first.registration, command, received_at_given):
+                raise DuplicateCaseError(command.case_id) from exc
+            if by is not None:  # the existing case is only shown to whom may read it
+                await self.view(command.case_id, by)
+            return Started(case_workflow, created=False)
+        return Started(case_workflow, created=True)
 
     async def _client_followed(self, client_id: str) -> bool:
         """Does the client have a running relationship workflow? Most complainants do not, and
@@ -113,12 +134,15 @@ class ComplaintService:
         return description.status == WorkflowExecutionStatus.RUNNING
 
     async def execute(
-        self, case_id: str, command: OfficerCommand, by: Principal | None = None
+        self, case_id: str, command: OfficerCommand, by: Principal | None = None,
+        request_id: str | None = None,
     ) -> ComplaintView:
-        """One officer step; `by` (the authenticated user) is checked by the case's workflow."""
+        """One officer step; `by` (the authenticated user) is checked by the case's workflow.
+        With a `request_id`, the same request sent again answers the first one's outcome."""
         return await execute_update(
             self._client, workflow_id(case_id), CommandRequest(command=command, by=by),
-            ComplaintView, lambda: CaseNotFoundError(case_id), lambda: _closed(case_id))
+            ComplaintView, lambda: CaseNotFoundError(case_id), f"complaint case {case_id!r}",
+            lambda: _closed(case_id), request_id=request_id)
 
     async def view(self, case_id: str, by: Principal | None = None) -> ComplaintView:
         return await query_view(self._client, workflow_id(case_id), ComplaintView,

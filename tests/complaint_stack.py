@@ -15,7 +15,7 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from caseflow.complaints import ComplaintService
+from caseflow.complaints import ComplaintService, Started
 from domain.access import Principal
 from domain.calendar import BusinessCalendar
 from domain.complaint import Rules
@@ -49,10 +49,11 @@ class TestService(ComplaintService):
     def rules_for(self, command: RegisterComplaint) -> Rules:
         return Rules(calendar=self._calendar, policy=SlaPolicy())
 
-    async def register(self, command: RegisterComplaint, by: Principal | None = None) -> str:
-        workflow_id = await super().register(command, by)
-        self.started.append(workflow_id)
-        return workflow_id
+    async def register(self, command: RegisterComplaint, by: Principal | None = None, *,
+                       received_at_given: bool = True) -> Started:
+        started = await super().register(command, by, received_at_given=received_at_given)
+        self.started.append(started.workflow_id)
+        return started
 
 
 @dataclass

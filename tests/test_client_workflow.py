@@ -21,6 +21,7 @@ from domain.client import commands as c
 from domain.client.model import Assessment, Stage
 from eventstore import PostgresEventStore
 from tests.payload_keys import CONVERTER
+from tests.waiting import until
 from worker import EVENT_SCHEMAS, SANDBOX_RUNNER, build_worker
 from workflows.client import ClientWorkflow
 from workflows.client_messages import (
@@ -102,6 +103,11 @@ async def test_three_unanswered_follow_ups_abandon_the_plan_on_time(
 ) -> None:
     w, store = worker
     handle = await start(temporal_env, w, deposits=50)  # potential
+
+    async def first_reminder_stored() -> bool:
+        return (await view(handle)).state.reminded_for is not None
+
+    await until(first_reminder_stored)
     first = await view(handle)
     assessed = first.state.assessed_at
     assert first.state.stage == Stage.CONTACT and assessed is not None

@@ -4,6 +4,8 @@ Two sources: histories made in this run, and the golden histories committed unde
 tests/histories/ (made by an earlier version of the code). A change to ComplaintWorkflow that
 would break cases already running in production fails here. After a deliberate, versioned change
 (workflow.patched), record new goldens: CASEFLOW_RECORD_HISTORIES=1 ./dev.sh test -k replay
+New goldens are named after the latest patch (`…@append-as-activity-v1.json`), so the older
+generations stay committed beside them and keep replaying.
 """
 
 from __future__ import annotations
@@ -30,8 +32,11 @@ from tests.payload_keys import CONVERTER
 from worker import EVENT_SCHEMAS, SANDBOX_RUNNER
 from workflows.complaint import ComplaintWorkflow
 from workflows.complaint_messages import workflow_id
+from workflows.recording import DURABLE_APPEND
 
 GOLDEN = Path(__file__).parent / "histories"
+GENERATION = DURABLE_APPEND
+"""The latest history-changing patch: the name suffix of goldens recorded now."""
 
 
 async def _start(stack: ComplaintStack, name: str) -> str:
@@ -121,12 +126,15 @@ async def test_main_scenarios_replay_against_current_code(
         assert result.replay_failure is None, f"{name}: {result.replay_failure}"
     if os.environ.get("CASEFLOW_RECORD_HISTORIES") == "1":
         for name, history in histories.items():
-            (GOLDEN / f"complaint_{name}.json").write_text(history.to_json(), encoding="utf-8")
+            (GOLDEN / f"complaint_{name}@{GENERATION}.json").write_text(
+                history.to_json(), encoding="utf-8")
 
 
 async def test_committed_histories_replay_against_current_code() -> None:
     files = sorted(GOLDEN.glob("complaint_*.json"))
     assert len(files) >= 4, "golden histories missing: see this module's docstring"
+    assert len([f for f in files if f.stem.endswith(f"@{GENERATION}")]) >= 4, (
+        "no goldens of the current generation: see this module's docstring")
     for path in files:
         history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
         result = await replayer().replay_workflow(history, raise_on_replay_failure=False)

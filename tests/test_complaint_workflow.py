@@ -252,3 +252,50 @@ async def test_service_refuses_bad_registrations_before_starting(stack: Complain
     with pytest.raises(CaseError, match="is closed") as caught:
         await stack.service.execute(case_id, cmd(c.AddNote, now, text="late note"))
     assert caught.value.rule == "case_closed"
+
+
+async def test_a_case_whose_workflow_fails_alerts_its_supervisors_and_is_never_called_closed(
+    stack: ComplaintStack, pool: asyncpg.Pool
+) -> None:
+    """A registration refused inside the workflow (the service's check bypassed: the calendar
+    in the input does not cover the receipt) fails the workflow; before it fails, the outlet's
+    supervisors are alerted; officers are then told the case stopped, not that it closed."""
+    from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError
+
+    from caseflow.workflow_calls import StoppedError
+    from domain.calendar import BusinessCalendar
+    from workflows.complaint import ComplaintWorkflow
+    from workflows.complaint_messages import ComplaintInput
+
+    now = await stack.now()
+    case_id = f"S-{now.timestamp():.0f}"
+    rules = stack.service.rules_for(register(at=now, received_at=now))
+    uncovered = BusinessCalendar(version="other-years", years=frozenset({1999}),
+                                 holidays=frozenset(), makeup_workdays=frozenset())
+    handle = await stack.env.client.start_workflow(
+        ComplaintWorkflow.run,
+        ComplaintInput(registration=register(at=now, received_at=now, case_id=case_id,
+                                             outlet="outlet-s"),
+                       calendar=uncovered, policy=rules.policy, client_followed=False),
+        id=workflow_id(case_id), task_queue=stack.task_queue)
+    with pytest.raises(WorkflowFailureError):
+        await handle.result()
+    assert (await handle.describe()).status == WorkflowExecutionStatus.FAILED
+    async with pool.acquire() as conn:
+        alerts = await conn.fetch("SELECT kind, recipients FROM outbox WHERE stream_id = $1",
+                                  workflow_id(case_id))
+    assert [(a["kind"], a["recipients"]) for a in alerts] == [
+        ("process_stopped", ["supervisor@outlet-s"])]
+    with pytest.raises(StoppedError) as refused:
+        await stack.service.execute(case_id, cmd(c.AddNote, now, text="still there?"))
+    assert refused.value.rule == "process_stopped" and "failed" in str(refused.value)
+
+
+async def test_a_terminated_case_is_reported_stopped_not_closed(stack: ComplaintStack) -> None:
+    from caseflow.workflow_calls import StoppedError
+
+    case_id = await start_case(stack)
+    await stack.service.execute(case_id, cmd(c.AddNote, await stack.now(), text="stored"))
+    await stack.env.client.get_workflow_handle(workflow_id(case_id)).terminate(reason="ops")
+    with pytest.raises(StoppedError, match="terminated"):
+        await stack.service.execute(case_id, cmd(c.AddNote, await stack.now(), text="again"))

@@ -29,9 +29,11 @@ from tests.complaint_fixtures import register
 from tests.complaint_stack import SHANGHAI, complaint_stack
 from tests.payload_keys import CONVERTER
 from worker import EVENT_SCHEMAS, SANDBOX_RUNNER, WORKFLOWS
+from workflows.recording import DURABLE_APPEND
 
 GOLDEN = Path(__file__).parent / "histories"
 NAMES = ("roles_complaint", "roles_client")
+GENERATION = DURABLE_APPEND
 
 
 def replayer() -> Replayer:
@@ -96,13 +98,15 @@ async def test_histories_with_roles_and_care_replay(
         assert result.replay_failure is None, f"{name}: {result.replay_failure}"
     if os.environ.get("CASEFLOW_RECORD_HISTORIES") == "1":
         for name, history in histories.items():
-            (GOLDEN / f"{name}.json").write_text(history.to_json(), encoding="utf-8")
+            (GOLDEN / f"{name}@{GENERATION}.json").write_text(history.to_json(),
+                                                              encoding="utf-8")
 
 
 async def test_committed_histories_with_roles_and_care_replay() -> None:
     for name in NAMES:
-        path = GOLDEN / f"{name}.json"
-        assert path.exists(), f"golden history {path.name} missing: see this module's docstring"
-        history = WorkflowHistory.from_json(name, path.read_text(encoding="utf-8"))
+        for path in (GOLDEN / f"{name}.json", GOLDEN / f"{name}@{GENERATION}.json"):
+            assert path.exists(), f"golden {path.name} missing: see this module's docstring"
+    for path in sorted(GOLDEN.glob("roles_*.json")):
+        history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
         result = await replayer().replay_workflow(history, raise_on_replay_failure=False)
         assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"

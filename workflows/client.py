@@ -16,6 +16,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 from workflows import recording
+from workflows.requests import RequestLedger
 from workflows.timing import sleep_until, stamped
 
 with workflow.unsafe.imports_passed_through():
@@ -45,6 +46,7 @@ class ClientWorkflow:
         self._stream_id = client_workflow_id(start.identify.client_id)
         self._state = start.carried or initial_state()
         self._lock = asyncio.Lock()
+        self._requests = RequestLedger()
         self._woken = False
         # What the view shows until run() has stored the identification (as for complaints).
         self._identifying: ClientState | None = None
@@ -77,6 +79,7 @@ class ClientWorkflow:
 
     @workflow.update(name="command")
     async def command(self, request: ClientCommandRequest) -> ClientView:
+        self._requests.take()
         await workflow.wait_condition(lambda: self._state.stage != Stage.NEW)
         async with self._lock:
             await self._apply(stamped(request.command))
@@ -88,6 +91,7 @@ class ClientWorkflow:
         if isinstance(request.command, Identify | ClockTick):
             raise ApplicationError("identification starts the workflow; the clock is internal",
                                    type="IllegalStepError", non_retryable=True)
+        self._requests.check()
         state = self._state
         if state.stage == Stage.NEW and self._identifying is not None:
             state = self._identifying  # a step racing the start: judge it as identified
@@ -112,7 +116,8 @@ class ClientWorkflow:
         except DomainError as error:
             raise rejection(error) from None
         state = fold(events, self._state)
-        await recording.append(self._stream_id, self._state.version, events,
-                               summarize_client(state, self._policy).model_dump(mode="json"))
+        await recording.record(
+            self._stream_id, self._state.version, events,
+            read_model=summarize_client(state, self._policy).model_dump(mode="json"),
+            notifications=notifications_for(state, events, self._stream_id))
         self._state = state
-        await recording.notify(notifications_for(self._state, events, self._stream_id))

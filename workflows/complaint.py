@@ -15,9 +15,10 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeUpdate
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, CancelledError, FailureError
 
 from workflows import recording
+from workflows.requests import RequestLedger
 from workflows.timing import sleep_until, stamped
 
 with workflow.unsafe.imports_passed_through():
@@ -60,6 +61,7 @@ class ComplaintWorkflow:
         self._client_followed = start.client_followed
         self._state = initial_state()
         self._lock = asyncio.Lock()
+        self._requests = RequestLedger()
         self._woken = False
         self._published: tuple[Any, ...] | None = None
         # Until run() has stored the registration, validators judge commands against the state
@@ -72,6 +74,17 @@ class ComplaintWorkflow:
 
     @workflow.run
     async def run(self, start: ComplaintInput) -> ComplaintState:
+        try:
+            return await self._handle(start)
+        except FailureError as failure:
+            if isinstance(failure, CancelledError):
+                raise
+            # The case cannot go on: its supervisors hear of it before the workflow fails, so a
+            # stopped case is never mistaken for a closed one.
+            await recording.report_stopped(self._stream_id, start.registration.outlet, failure)
+            raise
+
+    async def _handle(self, start: ComplaintInput) -> ComplaintState:
         async with self._lock:
             # One append: the case, its deadline and the acknowledgement of the expected time.
             await self._apply(start.registration,
@@ -96,6 +109,7 @@ class ComplaintWorkflow:
 
     @workflow.update(name="command")
     async def command(self, request: CommandRequest) -> ComplaintView:
+        self._requests.take()
         await workflow.wait_condition(lambda: self._state.status != Status.NEW)
         async with self._lock:
             await self._apply(stamped(request.command))
@@ -107,6 +121,7 @@ class ComplaintWorkflow:
         if isinstance(request.command, RegisterComplaint):
             raise ApplicationError("a case is registered by starting it, not by a command",
                                    type="IllegalStepError", non_retryable=True)
+        self._requests.check()
         state = self._state
         if state.status == Status.NEW and self._registering is not None:
             state = self._registering
@@ -141,32 +156,34 @@ class ComplaintWorkflow:
                 events += decided
         except DomainError as error:
             raise rejection(error) from None
-        await recording.append(self._stream_id, self._state.version, events,
-                               summarize(state).model_dump(mode="json"))
+        await recording.record(
+            self._stream_id, self._state.version, events,
+            read_model=summarize(state).model_dump(mode="json"),
+            notifications=notifications_for(state, events, self._stream_id, self._rules.policy))
         self._state = state
         self._registering = None
-        await self._notify(events)
         await self._link_client(events)
         self._publish_search_attributes()
-
-    async def _notify(self, events: list[ComplaintEvent]) -> None:
-        await recording.notify(
-            notifications_for(self._state, events, self._stream_id, self._rules.policy))
 
     async def _link_client(self, events: list[ComplaintEvent]) -> None:
         """Tell the client's relationship workflow (churn risk; a breach calls for care).
         Patched in: cases started before this recorded no such activity and must replay. A
         local activity since "link-client-local-v1" (a regular one cost a server round trip per
         link: 0.75 → 0.61 in bench/complaint_throughput.py); older cases keep their regular one."""
-        changes = [change for event in events if (change := CLIENT_LINK.get(event.type))]
+        first_version = self._state.version - len(events) + 1
+        changes = [(version, change) for version, event in enumerate(events, first_version)
+                   if (change := CLIENT_LINK.get(event.type))]
         if not changes or not self._client_followed or not workflow.patched("link-client-v1"):
             return  # (the patch is asked last: unfollowed cases record no marker)
         assert self._state.client_id is not None and self._state.case_id is not None
         local = workflow.patched("link-client-local-v1")
-        for change in changes:
+        for version, change in changes:
+            # The link's id names the event that caused it: re-run after a crash, the client's
+            # workflow takes it once (Temporal deduplicates updates by id).
             request = LinkClientRequest(client_id=self._state.client_id,
                                         case_id=self._state.case_id, change=change,
-                                        at=workflow.now())
+                                        at=workflow.now(),
+                                        link_id=f"{self._stream_id}@{version}:{change}")
             retry = RetryPolicy(maximum_interval=timedelta(minutes=1))
             if local:
                 await workflow.execute_local_activity(

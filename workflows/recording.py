@@ -1,5 +1,15 @@
-"""How a workflow records: append its decided events to its stream (with the read-model row),
-and send notifications. Shared by every workflow; runs in the sandbox."""
+"""How a workflow records a step: its decided events, the read-model row and the notifications
+they call for, in one append. Shared by every workflow; runs in the sandbox.
+
+The append is a regular activity, scheduled by the workflow task that decided the step. Its
+input (events with their ids and times, the row, the notifications) is therefore in the
+workflow's history before anything is written, and a retry after any crash (of the worker, of
+Temporal, of PostgreSQL) writes exactly that again, which the store recognises as already done.
+Before "append-as-activity-v1" steps were appended by a local activity inside the deciding task:
+a worker that died after the append committed and before that task completed left events in the
+store that the next attempt decided again with another clock reading (issue 10). Histories from
+then keep their local activities on replay.
+"""
 
 from __future__ import annotations
 
@@ -11,20 +21,27 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.eventstore import AppendRequest, AppendResult
-    from activities.notify import NotifyItem, NotifyRequest
+    from activities.eventstore import AppendRequest, EventStoreActivities
+    from activities.notify import NotifyActivities, NotifyItem, NotifyRequest
     from domain.notifications import Notification
     from eventstore.records import NewEvent
 
-# Appends and outbox writes are short, idempotent database writes made on the workflow's behalf:
-# local activities (run by this worker, recorded as markers) spare a server round trip per step.
-# A local activity re-run after a crash finds its event ids stored and succeeds without a copy.
-ACTIVITY_TIMEOUT = timedelta(seconds=30)
-ACTIVITY_RETRY = RetryPolicy(
+DURABLE_APPEND = "append-as-activity-v1"
+
+APPEND_TIMEOUT = timedelta(seconds=10)
+"""An append is one statement; a slower attempt is retried (harmless: appends are idempotent)."""
+APPEND_RETRY = RetryPolicy(maximum_interval=timedelta(minutes=1))
+"""Every failure is retried, for as long as it takes: a workflow never fails on its own append.
+An outage waits it out; a refusal that cannot heal (a conflict: someone wrote into the stream
+behind the workflow's back) keeps the case waiting, logged at each attempt, for IT to resolve."""
+
+LOCAL_TIMEOUT = timedelta(seconds=30)
+LOCAL_RETRY = RetryPolicy(
     maximum_interval=timedelta(minutes=1),
     non_retryable_error_types=["ConcurrencyError", "IdempotencyConflictError",
                                "MalformedEventError"],
 )
+"""Only for histories from before DURABLE_APPEND, which must replay as they ran."""
 
 
 class DomainEvent(Protocol):
@@ -39,12 +56,15 @@ class DomainEvent(Protocol):
     def model_dump(self, *, mode: str) -> dict[str, Any]: ...
 
 
-async def append(
+async def record(
     stream_id: str,
     expected_version: int,
     events: Sequence[DomainEvent],
-    read_model: dict[str, Any] | None = None,
+    read_model: dict[str, Any] | None,
+    notifications: Sequence[Notification],
 ) -> None:
+    """Store a decided step: its events after `expected_version`, with its read-model row and
+    its notifications, all or nothing."""
     request = AppendRequest(
         stream_id=stream_id,
         expected_version=expected_version,
@@ -55,17 +75,41 @@ async def append(
             for e in events
         ],
     )
-    await workflow.execute_local_activity(
-        "append_events", request, result_type=AppendResult,
-        start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
+    if not workflow.patched(DURABLE_APPEND):
+        await _record_in_task(request, notifications)
+        return
+    items = [NotifyItem(notification_id=workflow.uuid4(), notification=n) for n in notifications]
+    await workflow.execute_activity_method(
+        EventStoreActivities.append_events,
+        request.model_copy(update={"notifications": items}),
+        start_to_close_timeout=APPEND_TIMEOUT, retry_policy=APPEND_RETRY,
     )
 
 
-async def notify(notifications: Sequence[Notification]) -> None:
+async def report_stopped(stream_id: str, outlet: str | None, failure: Exception) -> None:
+    """Alert the supervisors of the outlet that a workflow is failing (its reason, no personal
+    data), through the outbox; the workflow fails right after."""
+    alert = Notification(
+        kind="process_stopped", stream_id=stream_id,
+        recipients=(f"supervisor@{outlet or 'unknown-outlet'}",),
+        subject=f"{stream_id}: its process stopped and takes no more steps",
+        body=f"{type(failure).__name__}: {failure}. It needs IT before it can go on.")
+    await workflow.execute_activity_method(
+        NotifyActivities.notify,
+        NotifyRequest(items=[NotifyItem(notification_id=workflow.uuid4(), notification=alert)]),
+        start_to_close_timeout=APPEND_TIMEOUT, retry_policy=APPEND_RETRY)
+
+
+async def _record_in_task(request: AppendRequest, notifications: Sequence[Notification]) -> None:
+    """The recording of histories from before DURABLE_APPEND: two local activities."""
+    await workflow.execute_local_activity_method(
+        EventStoreActivities.append_events, request,
+        start_to_close_timeout=LOCAL_TIMEOUT, retry_policy=LOCAL_RETRY,
+    )
     if not notifications:
         return
     items = [NotifyItem(notification_id=workflow.uuid4(), notification=n) for n in notifications]
-    await workflow.execute_local_activity(
-        "notify", NotifyRequest(items=items),
-        start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
+    await workflow.execute_local_activity_method(
+        NotifyActivities.notify, NotifyRequest(items=items),
+        start_to_close_timeout=LOCAL_TIMEOUT, retry_policy=LOCAL_RETRY,
     )

@@ -15,12 +15,12 @@ from domain.client.model import (
     ReferralStatus,
 )
 from domain.messages import Command as _Command
-from domain.messages import Name, Text
+from domain.messages import Identifier, Name, Text
 
 
 class Identify(_Command):
     kind: Literal["identify"] = "identify"
-    client_id: Name
+    client_id: Identifier
     assessment: Assessment
     referred_by: Name | None = None
     referral_status: ReferralStatus | None = None
@@ -92,7 +92,7 @@ class LinkComplaint(_Command):
     """From the complaint side: a case opened, breached or closed for this client."""
 
     kind: Literal["link_complaint"] = "link_complaint"
-    case_id: Name
+    case_id: Identifier
     change: Literal["opened", "breached", "closed"]
 
 

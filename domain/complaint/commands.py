@@ -11,13 +11,13 @@ from pydantic import AwareDatetime, Field
 
 from domain.complaint.model import Channel, ClientTier, EscalationReason, ReplyMethod
 from domain.messages import Command as _Command
-from domain.messages import Name, Text
+from domain.messages import Identifier, Name, Text
 
 
 class RegisterComplaint(_Command):
     kind: Literal["register"] = "register"
-    case_id: Name
-    client_id: Name
+    case_id: Identifier
+    client_id: Identifier
     client_tier: ClientTier
     relationship_manager: Name | None = None
     channel: Channel

@@ -1,0 +1,28 @@
+"""One log line per outage of a dependency, not a traceback per retry: the worker says when it
+lost PostgreSQL and when it has it again; Temporal's retries do the waiting in between."""
+
+from __future__ import annotations
+
+import time
+
+import structlog
+
+log = structlog.get_logger(__name__)
+
+
+class DependencyWatch:
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._down_since: float | None = None
+
+    def lost(self, error: BaseException) -> None:
+        if self._down_since is None:
+            self._down_since = time.monotonic()
+            log.warning("dependency unavailable; work waits and retries", dependency=self._name,
+                        error=type(error).__name__)
+
+    def reached(self) -> None:
+        if self._down_since is not None:
+            log.info("dependency available again", dependency=self._name,
+                     down_seconds=round(time.monotonic() - self._down_since, 1))
+            self._down_since = None
