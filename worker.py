@@ -33,9 +33,12 @@ EVENT_SCHEMAS = {**COMPLAINT_EVENT_TYPES, **CLIENT_EVENT_TYPES}
 READ_MODEL_WRITERS = {"complaint": project_complaint, "client": project_client}
 
 # domain/ is pure, so it is safe (and much faster) to share it with the sandbox instead of
-# re-importing it for every workflow run; pydantic likewise.
+# re-importing it for every workflow run; pydantic likewise; and the workflows' own helpers,
+# which keep no state of their own (each call works on the current workflow through
+# temporalio.workflow). Only the workflow classes' modules are re-executed per run.
 SANDBOX_RUNNER = SandboxedWorkflowRunner(
-    restrictions=SandboxRestrictions.default.with_passthrough_modules("domain", "pydantic")
+    restrictions=SandboxRestrictions.default.with_passthrough_modules(
+        "domain", "pydantic", "workflows.recording", "workflows.timing", "workflows.requests")
 )
 
 

@@ -11,6 +11,8 @@ BENCHES = {
     "verify": "bench.verify_throughput",
     "clients": "bench.client_workflows",
     "api": "bench.api_roundtrip",
+    "faults": "bench.faults_soak",
+    "timers": "bench.timer_load",
 }
 
 

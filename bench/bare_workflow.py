@@ -4,7 +4,7 @@ a no-op activity for its start and for each update. Nothing else: no domain, no 
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import activity, workflow
 
@@ -48,3 +48,12 @@ class BareLongLivedWorkflow:
     @workflow.run
     async def run(self, client_id: str) -> None:
         await workflow.sleep(timedelta(days=30))
+
+
+@workflow.defn(name="BareTimerWorkflow")
+class BareTimerWorkflow:
+    """The baseline: sleep until an instant, then complete."""
+
+    @workflow.run
+    async def run(self, at: datetime) -> None:
+        await workflow.sleep(max(at - workflow.now(), timedelta(0)))

@@ -274,6 +274,23 @@ def test_care_occasions_remind_the_manager_the_day_before_at_nine() -> None:
     ]
 
 
+def test_a_care_reminder_comes_at_the_plan_s_hour_and_minute_and_not_a_tick_before() -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    policy = ClientPolicy(care=CarePlan(remind_days_before=2, remind_hour=14, remind_minute=35))
+    state = initial_state()
+    for command in (c.Identify(actor="lobby-1", at=T0, client_id="K1", birthday="09-25",
+                               assessment=assessment(250)), sale()):
+        state = fold(decide(state, command, policy), state)
+    due = datetime.combine(date(2026, 9, 23), time(14, 35), shanghai)
+    alarm = next_care(state, policy)
+    assert alarm is not None and alarm.at == due
+    early = decide(state, c.ClockTick(actor="clock", at=due - timedelta(minutes=1)), policy)
+    assert not [e for e in early if isinstance(e, CareDue)]
+    on_time = decide(state, c.ClockTick(actor="clock", at=due), policy)
+    assert [(e.occasion, e.due_at) for e in on_time if isinstance(e, CareDue)] == [
+        (CareOccasion.BIRTHDAY, due)]
+
+
 def test_care_is_for_premium_clients_in_maintenance_only() -> None:
     for deposits in (50, 10):  # potential (contact stage), ordinary (normal channels)
         state = care_given(c.Identify(actor="lobby-1", at=T0, client_id="K1", birthday="03-05",

