@@ -4,7 +4,7 @@
 #   ./dev.sh up      start Temporal dev server + PostgreSQL + worker on embedded defaults
 #   ./dev.sh test    run the test suite (what CI runs)
 #   ./dev.sh bench   run the benchmarks in bench/
-#   ./dev.sh check   ruff + mypy
+#   ./dev.sh check   ruff + import contracts + mypy
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -39,6 +39,6 @@ case "$cmd" in
   up)    ensure_venv dev;       exec .venv/bin/python -m caseflow up "$@" ;;
   test)  ensure_venv dev;       exec .venv/bin/python -m pytest "$@" ;;
   bench) ensure_venv dev,bench; exec .venv/bin/python -m bench "$@" ;;
-  check) ensure_venv dev;       .venv/bin/ruff check . && exec .venv/bin/mypy . ;;
+  check) ensure_venv dev;       .venv/bin/ruff check . && .venv/bin/lint-imports && exec .venv/bin/mypy . ;;
   *) sed -n '2,9p' "$0"; exit 2 ;;
 esac

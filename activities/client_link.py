@@ -4,46 +4,34 @@ relationship management) is skipped, and the result says so."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
-
 import structlog
-from pydantic import BaseModel, ConfigDict
 from temporalio import activity
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
+from domain.access import COMPLAINT_LINK
 from domain.client.commands import LinkComplaint
+from workflows import names
 from workflows.client_messages import ClientCommandRequest, ClientView, client_workflow_id
+from workflows.ports import LinkClientRequest
 
 log = structlog.get_logger(__name__)
-ACTOR = "caseflow-complaints"
-
-
-class LinkClientRequest(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    client_id: str
-    case_id: str
-    change: Literal["opened", "breached", "closed"]
-    at: datetime
-    link_id: str | None = None
-    """The update id on the client's workflow: a link sent again is taken once (None in
-    histories from before it)."""
+ACTOR = COMPLAINT_LINK.name
 
 
 class ClientLinkActivities:
     def __init__(self, client: Client) -> None:
         self._client = client
 
-    @activity.defn(name="link_client")
+    @activity.defn(name=names.LINK_CLIENT)
     async def link_client(self, request: LinkClientRequest) -> bool:
         handle = self._client.get_workflow_handle(client_workflow_id(request.client_id))
         command = LinkComplaint(actor=ACTOR, at=request.at, case_id=request.case_id,
                                 change=request.change)
         try:
-            await handle.execute_update("command", ClientCommandRequest(command=command),
-                                        result_type=ClientView, id=request.link_id)
+            await handle.execute_update(
+                names.COMMAND, ClientCommandRequest(command=command, by=COMPLAINT_LINK),
+                result_type=ClientView, id=request.link_id)
         except RPCError as exc:
             if exc.status != RPCStatusCode.NOT_FOUND:
                 raise

@@ -31,14 +31,18 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from bench.common import BENCH_PAYLOAD_KEYS, SEALED, median, table
-from bench.complaint_throughput import BenchService
-from caseflow.binaries import temporal_cli
+from bench.complaint_throughput import weekends_only
+from caseflow.bootstrap import bootstrap
+from caseflow.config import Settings
+from caseflow.identity.users import add_user
 from caseflow.logs import configure_logging
-from caseflow.stack import start_embedded_postgres
-from caseflow.users import add_user
+from caseflow.runtime.binaries import temporal_cli
+from caseflow.runtime.embedded import start_embedded_postgres
+from caseflow.services.complaints import ComplaintService
+from caseflow.store import connect_pool
 from domain.access import Principal, Role
 from domain.complaint import commands as c
-from eventstore import connect_pool
+from workflows import names
 from workflows.complaint_messages import CommandRequest, ComplaintView, workflow_id
 from workflows.search_attributes import SEARCH_ATTRIBUTES
 
@@ -53,7 +57,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def open_cases(service: BenchService, count: int) -> list[str]:
+async def open_cases(service: ComplaintService, count: int) -> list[str]:
     gate = asyncio.Semaphore(20)
     ids = [f"bench-{uuid.uuid4().hex[:12]}" for _ in range(count)]
 
@@ -111,7 +115,8 @@ async def run(cases: int, requests: int, concurrency: int, rounds: int) -> str:
     api = subprocess.Popen([sys.executable, "-m", "caseflow", "api"], env=environment)
     worker = subprocess.Popen([sys.executable, "worker.py"], env=environment,
                               cwd=Path(__file__).resolve().parent.parent)
-    service = BenchService(env.client, TASK_QUEUE)
+    service = bootstrap(Settings(), env.client, pool, calendar=weekends_only,
+                        task_queue=TASK_QUEUE).complaints
     results: dict[str, list[tuple[float, list[float]]]] = {"api": [], "direct": []}
     try:
         async with (httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}",
@@ -153,7 +158,7 @@ async def run(cases: int, requests: int, concurrency: int, rounds: int) -> str:
 
 async def _direct(client: Client, case_id: str) -> None:
     await client.get_workflow_handle(workflow_id(case_id)).execute_update(
-        "command", CommandRequest(command=c.AddNote(actor=OFFICER.name, at=datetime.now(UTC),
+        names.COMMAND, CommandRequest(command=c.AddNote(actor=OFFICER.name, at=datetime.now(UTC),
                                                     text="called the client"), by=OFFICER),
         result_type=ComplaintView)
 

@@ -20,14 +20,16 @@ from temporalio.worker import Worker
 
 from bench.bare_workflow import BareLongLivedWorkflow
 from bench.common import SEALED, table, throwaway_postgres
-from caseflow.binaries import temporal_cli
-from caseflow.client_policy import client_policy
+from caseflow.bootstrap import bootstrap
+from caseflow.config import Settings
+from caseflow.policy.client import client_policy
+from caseflow.runtime.binaries import temporal_cli
+from caseflow.store import connect_pool
 from domain.client.commands import Identify
 from domain.client.model import Assessment
-from eventstore import PostgresEventStore, connect_pool
-from worker import EVENT_SCHEMAS, SANDBOX_RUNNER, build_worker
 from workflows.client import ClientWorkflow
 from workflows.client_messages import ClientInput, client_workflow_id
+from workflows.registry import SANDBOX_RUNNER
 from workflows.search_attributes import SEARCH_ATTRIBUTES
 
 ASSESSMENT = Assessment(deposits_10k=Decimal(250), loans_10k=Decimal(0), intermediary_products=1,
@@ -62,7 +64,6 @@ async def settle(count: Callable[[], Awaitable[int]], n: int, label: str) -> flo
 
 async def run(n: int) -> str:
     pool = await connect_pool(throwaway_postgres(), max_size=10)
-    store = PostgresEventStore(pool, schemas=EVENT_SCHEMAS)
     env = await WorkflowEnvironment.start_local(
         data_converter=SEALED, dev_server_existing_path=temporal_cli(),
         search_attributes=SEARCH_ATTRIBUTES, dev_server_log_level="error")
@@ -76,7 +77,8 @@ async def run(n: int) -> str:
     async with (
         Worker(client, task_queue="bench-bare", workflows=[BareLongLivedWorkflow],
                workflow_runner=SANDBOX_RUNNER, max_cached_workflows=n + 100),
-        build_worker(client, store, task_queue="bench-client", max_cached_workflows=n + 100),
+        bootstrap(Settings(), client, pool, task_queue="bench-client").worker(
+            max_cached_workflows=n + 100),
     ):
         before = rss_mb()
 

@@ -7,8 +7,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from caseflow.codec import encrypted_converter, new_key_line, parse_keys
-from caseflow.stack import start_embedded_postgres
+from caseflow.runtime.codec import encrypted_converter, new_key_line, parse_keys
+from caseflow.runtime.embedded import start_embedded_postgres
 
 # Payloads sealed for both sides of every comparison, as caseflow runs (caseflow/codec.py).
 BENCH_PAYLOAD_KEYS = new_key_line()

@@ -13,7 +13,7 @@ import asyncio
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -23,26 +23,28 @@ from temporalio.worker import Worker
 
 from bench.bare_workflow import BareWorkflow, noop
 from bench.common import SEALED, median, table
-from caseflow.binaries import temporal_cli
-from caseflow.complaints import ComplaintService
-from caseflow.stack import start_embedded_postgres
+from caseflow.bootstrap import bootstrap
+from caseflow.config import Settings
+from caseflow.runtime.binaries import temporal_cli
+from caseflow.runtime.embedded import start_embedded_postgres
+from caseflow.services.complaints import ComplaintService
+from caseflow.store import connect_pool
+from domain.access import Principal, Role
 from domain.calendar import BusinessCalendar
-from domain.complaint import Rules
 from domain.complaint import commands as c
 from domain.complaint.commands import RegisterComplaint
-from domain.sla import SlaPolicy
-from eventstore import PostgresEventStore, connect_pool
-from worker import EVENT_SCHEMAS, build_worker
+from workflows import names
 from workflows.search_attributes import SEARCH_ATTRIBUTES
 
 
-class BenchService(ComplaintService):
-    def rules_for(self, command: RegisterComplaint) -> Rules:
-        year = command.received_at.year
-        calendar = BusinessCalendar(version="bench-weekends-only",
-                                    years=frozenset({year, year + 1}),
-                                    holidays=frozenset(), makeup_workdays=frozenset())
-        return Rules(calendar=calendar, policy=SlaPolicy())
+def weekends_only(years: Iterable[int]) -> BusinessCalendar:
+    return BusinessCalendar(version="bench-weekends-only", years=frozenset(years),
+                            holidays=frozenset(), makeup_workdays=frozenset())
+
+
+def staff(name: str) -> Principal:
+    """The officers of the bench's outlet: every step is checked against its sender's role."""
+    return Principal(name=name, role=Role.CASE_OFFICER, outlet="outlet-1")
 
 
 async def one_complaint(service: ComplaintService) -> None:
@@ -51,21 +53,21 @@ async def one_complaint(service: ComplaintService) -> None:
     await service.register(RegisterComplaint(
         actor="lobby-1", at=now, case_id=case_id, client_id="K1", client_tier="ordinary",
         channel="in_person", category="fees", description="charged twice", outlet="outlet-1",
-        received_at=now))
+        received_at=now), by=staff("lobby-1"))
     for command in (
         c.AssignHandler(actor="lobby-1", at=now, handler="officer-1"),
         c.RecordFindings(actor="officer-1", at=now, summary="s", bank_at_fault=False),
         c.ReplyToClient(actor="officer-1", at=now, method="in_person", content="explained"),
         c.RecordFeedback(actor="officer-1", at=now, satisfied=True, opinion="ok"),
     ):
-        await service.execute(case_id, command)
+        await service.execute(case_id, command, by=staff(command.actor))
 
 
 async def one_bare(client: Client, task_queue: str) -> None:
     handle = await client.start_workflow(BareWorkflow.run, "x", id=f"bare-{uuid.uuid4()}",
                                          task_queue=task_queue)
     for step in ("assign", "findings", "reply", "close"):
-        await handle.execute_update("command", step)  # by name: see caseflow/complaints.py
+        await handle.execute_update(names.COMMAND, step)
 
 
 async def throughput(job: Callable[[], Awaitable[None]], count: int, concurrency: int) -> float:
@@ -87,12 +89,13 @@ async def run(count: int, concurrency: int, rounds: int) -> str:
         data_converter=SEALED, dev_server_existing_path=temporal_cli(),
         search_attributes=SEARCH_ATTRIBUTES, dev_server_log_level="error",
     )
-    store = PostgresEventStore(pool, schemas=EVENT_SCHEMAS)
-    service = BenchService(env.client, "bench-caseflow")
+    parts = bootstrap(Settings(), env.client, pool, calendar=weekends_only,
+                      task_queue="bench-caseflow")
+    service = parts.complaints
     ours: list[float] = []
     bare: list[float] = []
     async with (
-        build_worker(env.client, store, task_queue="bench-caseflow"),
+        parts.worker(),
         Worker(env.client, task_queue="bench-bare", workflows=[BareWorkflow], activities=[noop]),
     ):
         await throughput(lambda: one_complaint(service), concurrency, concurrency)  # warm-up

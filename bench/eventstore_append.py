@@ -17,16 +17,20 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 
 from bench.common import median, table, throwaway_postgres
-from eventstore import NewEvent, PostgresEventStore, connect_pool
+from caseflow.bootstrap import event_store
+from caseflow.store import NewEvent, PostgresEventStore, connect_pool
 
-PAYLOAD = {"case_id": "C-0001", "officer": "officer-17", "channel": "in_person", "n": 0}
+PAYLOAD = {"type": "note_added", "actor": "officer-17", "at": "2026-09-30T02:00:00+00:00",
+           "text": "called the client back, explained the fee"}
+"""A valid complaint note: caseflow validates every event against its schema, as in production."""
 
 
 def _new_events(count: int) -> list[NewEvent]:
     now = datetime.now(UTC)
     return [
         NewEvent(event_id=uuid.uuid4(), type="note_added", schema_version=1,
-                 data={**PAYLOAD, "n": i}, occurred_at=now, actor="officer-17")
+                 data={**PAYLOAD, "text": f"{PAYLOAD['text']} ({i})"}, occurred_at=now,
+                 actor="officer-17")
         for i in range(count)
     ]
 
@@ -80,7 +84,7 @@ def _datastore(dsn: str) -> PostgresDatastore:
 async def run(events: int, rounds: int, streams: int) -> str:
     dsn = throwaway_postgres()
     pool = await connect_pool(dsn, min_size=1, max_size=1)
-    store = PostgresEventStore(pool)
+    store = event_store(pool)
     datastore = _datastore(dsn)
     recorder = PostgresApplicationRecorder(datastore)
     recorder.create_table()

@@ -26,14 +26,19 @@ from typing import Any
 
 import httpx
 
-from audit.verify import verify_streams
 from bench.common import BENCH_PAYLOAD_KEYS, SEALED, table
+from caseflow.audit.verify import verify_streams
+from caseflow.bootstrap import event_store
+from caseflow.identity.users import add_user
 from caseflow.logs import configure_logging
-from caseflow.processes import CaseflowProcess, StoppablePostgres, TemporalDevServer, free_port
-from caseflow.users import add_user
+from caseflow.runtime.processes import (
+    CaseflowProcess,
+    StoppablePostgres,
+    TemporalDevServer,
+    free_port,
+)
+from caseflow.store import connect_pool
 from domain.access import Principal, Role
-from eventstore import PostgresEventStore, connect_pool
-from worker import EVENT_SCHEMAS
 
 OUTLET = "outlet-soak"
 WALKED = ["complaint_registered", "deadline_set", "client_acknowledged", "handler_assigned",
@@ -207,7 +212,7 @@ async def run(minutes: float, officers: int, fault_every: float) -> str:
 
 
 async def check(tally: Tally, client: Any, pool: Any) -> dict[str, int]:
-    store = PostgresEventStore(pool, EVENT_SCHEMAS)
+    store = event_store(pool)
     expected = found = duplicates = missing = 0
     streams = [f"complaint-{case}" for case in tally.cases]
     for stream in streams:

@@ -23,27 +23,27 @@ from datetime import time as clock_time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from bench.bare_workflow import BareTimerWorkflow
 from bench.client_workflows import rss_mb, start_all
 from bench.common import SEALED, table, throwaway_postgres
-from caseflow.binaries import temporal_cli
-from caseflow.complaints import ComplaintService
+from caseflow.bootstrap import bootstrap
+from caseflow.config import Settings
 from caseflow.logs import configure_logging
+from caseflow.runtime.binaries import temporal_cli
+from caseflow.store import connect_pool
+from domain.access import Principal, Role
 from domain.calendar import BusinessCalendar
 from domain.client.commands import Identify
 from domain.client.model import Assessment
 from domain.client.policy import CarePlan, ClientPolicy
-from domain.complaint import Rules
 from domain.complaint.commands import RegisterComplaint
 from domain.sla import SlaPolicy
-from eventstore import PostgresEventStore, connect_pool
-from worker import EVENT_SCHEMAS, SANDBOX_RUNNER, build_worker
 from workflows.client import ClientWorkflow
 from workflows.client_messages import ClientInput, client_workflow_id
+from workflows.registry import SANDBOX_RUNNER
 from workflows.search_attributes import SEARCH_ATTRIBUTES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -59,18 +59,11 @@ def every_day_working(today: date) -> BusinessCalendar:
                             makeup_workdays=frozenset(d for d in days if d.weekday() >= 5))
 
 
-class WarningAt(ComplaintService):
-    """Cases whose warning (on the deadline's day, at the policy's local time) is at `at`."""
-
-    def __init__(self, client: Client, task_queue: str, at: datetime) -> None:
-        local = at.astimezone(SHANGHAI)
-        super().__init__(client, task_queue, policy=SlaPolicy(
-            version="bench-warning-minute", warning_local_time=clock_time(local.hour,
-                                                                            local.minute)))
-        self._calendar = every_day_working(local.date())
-
-    def rules_for(self, command: RegisterComplaint) -> Rules:
-        return Rules(calendar=self._calendar, policy=self._policy)
+def warning_at(at: datetime) -> SlaPolicy:
+    """The SLA policy under which a case's warning (on the deadline's day) comes at `at`."""
+    local = at.astimezone(SHANGHAI)
+    return SlaPolicy(version="bench-warning-minute",
+                     warning_local_time=clock_time(local.hour, local.minute))
 
 
 def lateness(due: datetime, fired: list[datetime]) -> tuple[str, str, str]:
@@ -97,7 +90,6 @@ def minute_after(moment: datetime, minutes: float) -> datetime:
 async def run(n: int, lead: float, gap: float) -> str:
     configure_logging("console", "WARNING")
     pool = await connect_pool(throwaway_postgres(), max_size=10)
-    store = PostgresEventStore(pool, schemas=EVENT_SCHEMAS)
     env = await WorkflowEnvironment.start_local(
         data_converter=SEALED, dev_server_existing_path=temporal_cli(),
         search_attributes=SEARCH_ATTRIBUTES, dev_server_log_level="error")
@@ -111,12 +103,18 @@ async def run(n: int, lead: float, gap: float) -> str:
           f"care reminders at {clients_at:%H:%M} UTC", flush=True)
     rows = [("group", "alerts raised", "raised twice", "p50 late (s)", "p99 late (s)",
              "max late (s)", "worker RSS MB (before → after firing)")]
+    local = clients_at.astimezone(SHANGHAI)
+    care_policy = ClientPolicy(version="bench-care-minute", care=CarePlan(
+        remind_days_before=1, remind_hour=local.hour, remind_minute=local.minute))
+    parts = bootstrap(Settings(), client, pool, task_queue="bench-timers",
+                      calendar=every_day_working(complaints_at.astimezone(SHANGHAI).date()),
+                      sla_policy=warning_at(complaints_at), client_policy=care_policy)
     async with (
         Worker(client, task_queue="bench-bare", workflows=[BareTimerWorkflow],
                workflow_runner=SANDBOX_RUNNER),
-        build_worker(client, store, task_queue="bench-timers"),
+        parts.worker(),
     ):
-        service = WarningAt(client, "bench-timers", complaints_at)
+        service = parts.complaints
         received = complaints_at - timedelta(days=3)
 
         async def start_bare(i: int) -> None:
@@ -128,11 +126,9 @@ async def run(n: int, lead: float, gap: float) -> str:
             await service.register(RegisterComplaint(
                 actor="lobby-1", at=at, case_id=f"tl-{tag}-{i}", client_id=f"K-{i}",
                 client_tier="ordinary", channel="letter", category="fees",
-                description="charged twice", outlet=f"outlet-{i % 50}", received_at=received))
+                description="charged twice", outlet=f"outlet-{i % 50}", received_at=received),
+                by=Principal(name="lobby-1", role=Role.CASE_OFFICER, outlet=f"outlet-{i % 50}"))
 
-        local = clients_at.astimezone(SHANGHAI)
-        policy = ClientPolicy(version="bench-care-minute", care=CarePlan(
-            remind_days_before=1, remind_hour=local.hour, remind_minute=local.minute))
         birthday = f"{local.date() + timedelta(days=1):%m-%d}"
 
         async def start_client(i: int) -> None:
@@ -140,7 +136,7 @@ async def run(n: int, lead: float, gap: float) -> str:
                                 client_id=f"tl-{tag}-{i}", outlet=f"outlet-{i % 50}",
                                 birthday=birthday, assessment=CORE)
             await client.start_workflow(
-                ClientWorkflow.run, ClientInput(identify=identify, policy=policy),
+                ClientWorkflow.run, ClientInput(identify=identify, policy=care_policy),
                 id=client_workflow_id(f"tl-{tag}-{i}"), task_queue="bench-timers")
 
         for label, starter in (("bare", start_bare), ("complaints", start_case),

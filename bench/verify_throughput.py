@@ -11,22 +11,23 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-from audit.verify import verify_streams
 from bench.common import table, throwaway_postgres
-from eventstore import NewEvent, PostgresEventStore, connect_pool
-from eventstore.chain import canonical_bytes, canonical_json
+from caseflow.audit.verify import verify_streams
+from caseflow.bootstrap import event_store
+from caseflow.store import NewEvent, connect_pool
+from caseflow.store.chain import canonical_bytes, canonical_json
 
 
 async def run(events: int, per_stream: int) -> str:
     pool = await connect_pool(throwaway_postgres(), max_size=4)
-    store = PostgresEventStore(pool)
+    store = event_store(pool)
     now = datetime.now(UTC)
     streams = [f"complaint-bench-{uuid.uuid4()}" for _ in range(events // per_stream)]
     print(f"  writing {events:,} events in {len(streams):,} streams", flush=True)
     for n, stream in enumerate(streams):
         batch = [NewEvent(event_id=uuid.uuid4(), type="note_added", schema_version=1,
-                          data={"type": "note_added", "actor": "officer-1", "n": i,
-                                "text": "called the client back, explained the fee"},
+                          data={"type": "note_added", "actor": "officer-1", "at": now.isoformat(),
+                                "text": f"called the client back, explained the fee ({i})"},
                           occurred_at=now, actor="officer-1") for i in range(per_stream)]
         await store.append(stream, 0, batch)
         if (n + 1) % max(1, len(streams) // 10) == 0:

@@ -4,6 +4,9 @@ the API, the CLI and the workflow's validator apply one and the same rule.
 
 Staff roles are bound to an outlet and act only on that outlet's cases and clients. Auditors read
 everything and change nothing; admins manage users and touch no case (separation of duties).
+caseflow's own steps are taken by named system principals, each with only the steps it needs
+(the SLA clock; the complaint-to-client link); no user can be one, and they take no user's step.
+A step always names who sends it: there is no "nobody", and so no way around these checks.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ class Role(StrEnum):
     OUTLET_HEAD = "outlet_head"
     AUDITOR = "auditor"
     ADMIN = "admin"
+    SYSTEM = "system"
+    """caseflow itself (see SYSTEM_STEPS); never a user's role."""
 
     @property
     def is_staff(self) -> bool:
@@ -45,6 +50,8 @@ class Principal(BaseModel):
     def _staff_have_an_outlet(self) -> Principal:
         if self.role.is_staff and self.outlet is None:
             raise ValueError(f"a {self.role.value} is bound to an outlet")
+        if self.role is Role.SYSTEM and (self.name not in SYSTEM_STEPS or self.outlet):
+            raise ValueError(f"{self.name!r} is not one of caseflow's own principals")
         return self
 
 
@@ -61,16 +68,36 @@ COMPLAINT_ROLES: dict[str, frozenset[Role]] = {
 CLIENT_ROLES: dict[str, frozenset[Role]] = {
     "reassign_manager": frozenset({Role.OUTLET_HEAD}),  # the sub-branch head (支行行长)
 }
-# Only caseflow itself sends these (the SLA clock, the complaint-to-client link).
-SYSTEM_ONLY = frozenset({"raise_warning", "record_breach", "escalate_overdue",
-                         "acknowledge_client", "clock", "link_complaint"})
+SYSTEM_STEPS: dict[str, frozenset[str]] = {
+    "caseflow-sla-clock": frozenset({"raise_warning", "record_breach", "escalate_overdue",
+                                     "acknowledge_client", "clock"}),
+    "caseflow-complaints": frozenset({"link_complaint"}),
+}
+"""caseflow's own principals and the only steps each may take."""
+SYSTEM_ONLY = frozenset().union(*SYSTEM_STEPS.values())
+"""Steps no user may take."""
+
+SLA_CLOCK = Principal(name="caseflow-sla-clock", role=Role.SYSTEM)
+"""The SLA and contact clocks: warnings, breaches, escalations, acknowledgements, ticks."""
+COMPLAINT_LINK = Principal(name="caseflow-complaints", role=Role.SYSTEM)
+"""Tells a client's relationship workflow about the client's complaint cases."""
 
 
-def check_staff(principal: Principal, actor: str, outlet: str | None, step: str) -> None:
+def check_staff(principal: Principal | None, actor: str, outlet: str | None, step: str
+                ) -> Principal:
     """A staff role of the outlet that owns the case or client, acting as themselves (the
-    command's actor is the authenticated user)."""
+    command's actor is the authenticated user); or one of caseflow's own principals taking one
+    of its own steps. Returns the principal (never None: a step nobody sent is refused)."""
+    if principal is None:
+        raise AccessDeniedError(f"{_words(step)} names no sender: every step is sent by a "
+                                "user or by caseflow itself", rule="no_principal")
     if actor != principal.name:
         raise AccessDeniedError(f"the step names {actor} as actor, but {principal.name} sent it")
+    if principal.role is Role.SYSTEM:
+        if step not in SYSTEM_STEPS[principal.name]:
+            raise AccessDeniedError(f"{principal.name} is caseflow itself and may not "
+                                    f"{_words(step)}", rule="system_only")
+        return principal
     if not principal.role.is_staff:
         raise AccessDeniedError(
             f"{principal.name} is {_a(principal.role)} and may not {_words(step)}: "
@@ -80,13 +107,14 @@ def check_staff(principal: Principal, actor: str, outlet: str | None, step: str)
     if outlet is not None and principal.outlet != outlet:
         raise AccessDeniedError(
             f"{principal.name} works for {principal.outlet}, not {outlet}", rule="other_outlet")
+    return principal
 
 
 def check_complaint_step(
-    principal: Principal, actor: str, outlet: str | None, step: str, *,
+    principal: Principal | None, actor: str, outlet: str | None, step: str, *,
     letter_reply: bool = False,
 ) -> None:
-    check_staff(principal, actor, outlet, step)
+    principal = check_staff(principal, actor, outlet, step)
     needed = COMPLAINT_ROLES.get(step)
     if letter_reply:  # seed 001: a letter or fax goes out only once the outlet head confirmed it
         needed = frozenset({Role.OUTLET_HEAD})
@@ -94,10 +122,10 @@ def check_complaint_step(
 
 
 def check_client_step(
-    principal: Principal, actor: str, outlet: str | None, step: str, *,
+    principal: Principal | None, actor: str, outlet: str | None, step: str, *,
     retention_by: str | None = None,
 ) -> None:
-    check_staff(principal, actor, outlet, step)
+    principal = check_staff(principal, actor, outlet, step)
     needed = CLIENT_ROLES.get(step)
     if step == "retention" and retention_by == "outlet_head":  # the manager tried first
         needed = frozenset({Role.OUTLET_HEAD})

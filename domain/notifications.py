@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -14,3 +16,12 @@ class Notification(BaseModel):
     recipients: tuple[str, ...]
     subject: str
     body: str
+
+
+class NotifyItem(BaseModel):
+    """A notification with its id, made in the workflow: a retried write stores it once."""
+
+    model_config = ConfigDict(frozen=True)
+
+    notification_id: UUID
+    notification: Notification

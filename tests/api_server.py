@@ -14,17 +14,15 @@ import uvicorn
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 
-from api.app import create_app
-from api.backend import Backend
-from caseflow.binaries import temporal_cli
-from caseflow.client_policy import client_policy
-from caseflow.clients import ClientService
-from caseflow.users import add_user
+from caseflow.bootstrap import Parts, bootstrap
+from caseflow.config import Settings
+from caseflow.http.app import create_app
+from caseflow.identity.users import add_user
+from caseflow.runtime.binaries import temporal_cli
+from caseflow.store import connect_pool
 from domain.access import Principal, Role
-from eventstore import PostgresEventStore, connect_pool
-from tests.complaint_stack import SHANGHAI, TestService, calendar_around
+from tests.complaint_stack import SHANGHAI, calendar_around
 from tests.payload_keys import CONVERTER
-from worker import EVENT_SCHEMAS, build_worker
 from workflows.search_attributes import SEARCH_ATTRIBUTES
 
 
@@ -68,22 +66,19 @@ class ApiServer:
             search_attributes=SEARCH_ATTRIBUTES, ui=False)
         pool = await connect_pool(self.database_url)
         try:
-            store = PostgresEventStore(pool, schemas=EVENT_SCHEMAS)
             task_queue = f"fuzz-{uuid.uuid4()}"
             today = (await env.get_current_time()).astimezone(SHANGHAI).date()
-            complaints = TestService(env.client, task_queue, calendar_around(today))
-            backend = Backend(complaints=complaints,
-                              clients=ClientService(env.client, task_queue, client_policy()),
-                              store=store, temporal=env.client, zone=SHANGHAI)
-            for role in Role:
+            parts = bootstrap(Settings(), env.client, pool, calendar=calendar_around(today),
+                              task_queue=task_queue)
+            for role in set(Role) - {Role.SYSTEM}:  # caseflow itself is no user
                 name = f"{role.value}-{self.outlet}"
                 self.tokens[role] = await add_user(pool, Principal(
                     name=name, role=role, outlet=self.outlet if role.is_staff else None),
                     created_by="fuzz")
-            async with build_worker(env.client, store, task_queue=task_queue):
-                await self._seed(backend)
+            async with parts.worker():
+                await self._seed(parts)
                 server = uvicorn.Server(uvicorn.Config(
-                    create_app(backend), host="127.0.0.1", port=0, log_level="warning"))
+                    create_app(parts), host="127.0.0.1", port=0, log_level="warning"))
                 serving = asyncio.create_task(server.serve())
                 while not server.started:
                     await asyncio.sleep(0.01)
@@ -98,7 +93,7 @@ class ApiServer:
             await pool.close()
             await env.shutdown()
 
-    async def _seed(self, backend: Backend) -> None:
+    async def _seed(self, parts: Parts) -> None:
         """A case and a client that fuzzed steps can reach (random ids mostly find nothing)."""
         from datetime import UTC, datetime
 
@@ -110,11 +105,11 @@ class ApiServer:
                             outlet=self.outlet)
         now = datetime.now(UTC)
         self.case_id, self.client_id = f"C-{self.outlet}", f"K-{self.outlet}"
-        await backend.complaints.register(RegisterComplaint(
+        await parts.complaints.register(RegisterComplaint(
             actor=officer.name, at=now, case_id=self.case_id, client_id=self.client_id,
             client_tier="core_premium", channel="letter", category="fees",
             description="fuzz", outlet=self.outlet, received_at=now), by=officer)
-        await backend.clients.identify(Identify(
+        await parts.clients.identify(Identify(
             actor=officer.name, at=now, client_id=self.client_id, outlet=self.outlet,
             assessment=Assessment(deposits_10k=500, loans_10k=0, intermediary_products=2,
                                   family=3, occupation=3, social_standing=3)), by=officer)

@@ -10,13 +10,11 @@ from dataclasses import dataclass
 
 import httpx
 
-from api.app import create_app
-from api.backend import Backend
-from caseflow.client_policy import client_policy
-from caseflow.clients import ClientService
-from caseflow.users import add_user
+from caseflow.bootstrap import Parts
+from caseflow.http.app import create_app
+from caseflow.identity.users import add_user
 from domain.access import Principal, Role
-from tests.complaint_stack import SHANGHAI, ComplaintStack
+from tests.complaint_stack import ComplaintStack
 
 
 @dataclass
@@ -26,7 +24,7 @@ class ApiStack:
     tokens: dict[str, str]
     names: dict[str, str]
     outlet: str
-    backend: Backend
+    parts: Parts
 
     def auth(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
@@ -53,16 +51,14 @@ USERS = {  # who: (role, same outlet as the cases?)
 async def api_stack(stack: ComplaintStack) -> AsyncIterator[ApiStack]:
     run = uuid.uuid4().hex[:8]
     outlet = f"outlet-{run}"
-    clients = ClientService(stack.env.client, stack.task_queue, client_policy())
-    backend = Backend(complaints=stack.service, clients=clients, store=stack.store,
-                      temporal=stack.env.client, zone=SHANGHAI, now=stack.now)
+    parts = stack.parts
     tokens, names = {}, {}
     for who, (role, local) in USERS.items():
         name = f"{who}-{run}"
         bound = (outlet if local else f"elsewhere-{run}") if role.is_staff else None
-        tokens[who] = await add_user(stack.store.pool, Principal(name=name, role=role,
+        tokens[who] = await add_user(parts.pool, Principal(name=name, role=role,
                                                                  outlet=bound), created_by="test")
         names[who] = name
-    transport = httpx.ASGITransport(app=create_app(backend))
+    transport = httpx.ASGITransport(app=create_app(parts))
     async with httpx.AsyncClient(transport=transport, base_url="http://caseflow") as http:
-        yield ApiStack(stack, http, tokens, names, outlet, backend)
+        yield ApiStack(stack, http, tokens, names, outlet, parts)

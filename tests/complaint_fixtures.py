@@ -1,4 +1,5 @@
-"""Builders shared by complaint tests: commands with sensible defaults and a given/when helper."""
+"""Builders shared by complaint tests: commands with sensible defaults, and given/when on the
+complaint Decider (tests/deciding.py, shared with the client tests)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from caseflow.calendar_source import official_calendar
-from domain.complaint import ComplaintState, Rules, decide, fold, initial_state
+from caseflow.policy.calendar import official_calendar
+from domain.complaint import COMPLAINT, ComplaintState, Rules
 from domain.complaint import commands as c
 from domain.complaint.events import ComplaintEvent
 from domain.complaint.model import Channel, ClientTier
 from domain.sla import SlaPolicy
+from tests.deciding import Spec, types
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RULES = Rules(calendar=official_calendar(), policy=SlaPolicy())
@@ -47,16 +49,16 @@ def feedback(satisfied: bool, at: datetime = T0 + timedelta(hours=3), **kw: Any
     return c.RecordFeedback(actor="officer-1", at=at, satisfied=satisfied, opinion="ok", **kw)
 
 
+COMPLAINTS = Spec(COMPLAINT, RULES)
+"""Given / when for complaint cases under the official calendar and the default SLA policy."""
+
+
 def given(*commands: Any) -> ComplaintState:
-    state = initial_state()
-    for command in commands:
-        state = fold(decide(state, command, RULES), state)
-    return state
+    return COMPLAINTS.given(*commands)
 
 
 def when(state: ComplaintState, command: Any) -> list[ComplaintEvent]:
-    return decide(state, command, RULES)
+    return COMPLAINTS.when(state, command)
 
 
-def types(events: list[ComplaintEvent]) -> list[str]:
-    return [e.type for e in events]
+__all__ = ["COMPLAINTS", "given", "register", "types", "when"]

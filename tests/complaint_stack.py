@@ -1,4 +1,4 @@
-"""A complaint stack for workflow tests: worker + service on the time-skipping server, with a
+"""A complaint stack for workflow tests: the bootstrap's parts on the time-skipping server, with a
 calendar built around the test server's own "today"."""
 
 from __future__ import annotations
@@ -11,20 +11,36 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import asyncpg
+from temporalio import client
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from caseflow.complaints import ComplaintService, Started
-from domain.access import Principal
+from caseflow.bootstrap import Parts, bootstrap
+from caseflow.config import Settings
+from caseflow.services.complaints import ComplaintService, Started
+from caseflow.store import EventStore
+from domain.access import Principal, Role
 from domain.calendar import BusinessCalendar
-from domain.complaint import Rules
-from domain.complaint.commands import RegisterComplaint
-from domain.sla import SlaPolicy
-from eventstore import PostgresEventStore
-from worker import build_worker
+from domain.complaint.commands import OfficerCommand, RegisterComplaint
+from workflows.complaint_messages import LETTER_METHODS, ComplaintView
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+OUTLET = "outlet-9"
+"""The outlet of the test cases (complaint_fixtures.register)."""
+READER = Principal(name="auditor-1", role=Role.AUDITOR)
+
+
+def acting_as(command: Any, outlet: str) -> Principal:
+    """The user a test's command comes from, when the test is not about access: its actor, in
+    the role the step needs (a supervisor decides extensions, the outlet head sends letters)."""
+    role = Role.CASE_OFFICER
+    if command.kind in ("decide_extension",):
+        role = Role.SUPERVISOR
+    elif command.kind == "reassign_manager" or getattr(command, "method", None) in LETTER_METHODS:
+        role = Role.OUTLET_HEAD
+    return Principal(name=command.actor, role=role, outlet=outlet)
 
 
 def calendar_around(today: date) -> BusinessCalendar:
@@ -38,53 +54,95 @@ def calendar_around(today: date) -> BusinessCalendar:
                             makeup_workdays=frozenset(weekends - {holiday}))
 
 
-class TestService(ComplaintService):
-    """The real service, with the test calendar in place of the official one."""
+class StartedWorkflows(client.Interceptor):
+    """Records the id of every workflow the test's client starts (so the test can end them)."""
 
-    def __init__(self, client: Any, task_queue: str, calendar: BusinessCalendar) -> None:
-        super().__init__(client, task_queue)
-        self._calendar = calendar
-        self.started: list[str] = []
+    def __init__(self) -> None:
+        self.ids: list[str] = []
 
-    def rules_for(self, command: RegisterComplaint) -> Rules:
-        return Rules(calendar=self._calendar, policy=SlaPolicy())
+    def intercept_client(self, next: client.OutboundInterceptor) -> client.OutboundInterceptor:
+        ids = self.ids
 
-    async def register(self, command: RegisterComplaint, by: Principal | None = None, *,
-                       received_at_given: bool = True) -> Started:
-        started = await super().register(command, by, received_at_given=received_at_given)
-        self.started.append(started.workflow_id)
-        return started
+        class Recording(client.OutboundInterceptor):
+            async def start_workflow(self, input: client.StartWorkflowInput
+                                     ) -> client.WorkflowHandle[Any, Any]:
+                handle = await super().start_workflow(input)
+                ids.append(input.id)
+                return handle
+
+        return Recording(next)
+
+
+def recording_client(env: WorkflowEnvironment) -> tuple[client.Client, StartedWorkflows]:
+    started = StartedWorkflows()
+    config = env.client.config()
+    config["interceptors"] = [*config["interceptors"], started]
+    return client.Client(**config), started
 
 
 @dataclass
 class ComplaintStack:
     env: WorkflowEnvironment
-    store: PostgresEventStore
-    service: TestService
-    task_queue: str
+    parts: Parts
     today: date
+
+    @property
+    def store(self) -> EventStore:
+        return self.parts.store
+
+    @property
+    def service(self) -> ComplaintService:
+        return self.parts.complaints
+
+    @property
+    def task_queue(self) -> str:
+        return self.parts.task_queue
 
     async def now(self) -> datetime:
         return await self.env.get_current_time()
+
+    async def register(self, command: RegisterComplaint, by: Principal | None = None, *,
+                       received_at_given: bool = True) -> Started:
+        return await self.service.register(command, by or acting_as(command, command.outlet),
+                                           received_at_given=received_at_given)
+
+    async def execute(self, case_id: str, command: OfficerCommand, by: Principal | None = None,
+                      request_id: str | None = None) -> ComplaintView:
+        return await self.service.execute(case_id, command, by or acting_as(command, OUTLET),
+                                          request_id=request_id)
+
+    async def view(self, case_id: str, by: Principal | None = None) -> ComplaintView:
+        return await self.service.view(case_id, by or READER)
 
     def worker(self, *, cached: bool = True) -> Worker:
         """`cached=False`: no sticky cache. A stopped worker's sticky queue is never handed back
         by the time-skipping server (a real one does so after 5 s), so restart tests use this;
         it also makes every task a full replay of the history."""
-        return build_worker(self.env.client, self.store, task_queue=self.task_queue,
-                            max_cached_workflows=1000 if cached else 0)
+        return self.parts.worker(max_cached_workflows=1000 if cached else 0)
+
+
+def parts_for(temporal: client.Client, pool: asyncpg.Pool | None, *,
+              task_queue: str | None = None, **overrides: Any) -> Parts:
+    """The production wiring on a test's servers, on its own task queue unless given one."""
+    return bootstrap(Settings(), temporal, pool, task_queue=task_queue or f"tq-{uuid.uuid4()}",
+                     **overrides)
 
 
 @asynccontextmanager
 async def complaint_stack(
-    env: WorkflowEnvironment, store: PostgresEventStore, *, with_worker: bool = True
+    env: WorkflowEnvironment, pool: asyncpg.Pool | None, *, store: EventStore | None = None,
+    with_worker: bool = True, **overrides: Any,
 ) -> AsyncIterator[ComplaintStack]:
-    """`with_worker=False`: the test runs its own workers (stack.worker())."""
-    task_queue = f"tq-{uuid.uuid4()}"
+    """The production wiring on the time-skipping server, on its own task queue, with the test
+    calendar (overrides go to `bootstrap`). `with_worker=False`: the test runs its own workers
+    (stack.worker())."""
     now = await env.get_current_time()
     today = now.astimezone(SHANGHAI).date()
-    service = TestService(env.client, task_queue, calendar_around(today))
-    stack = ComplaintStack(env, store, service, task_queue, today)
+    temporal, started = recording_client(env)
+    parts = parts_for(temporal, pool, store=store,
+                      calendar=overrides.pop("calendar", calendar_around(today)),
+                      clock=overrides.pop("clock", env.get_current_time), **overrides)
+    stack = ComplaintStack(env, parts, today)
     try:
         if with_worker:
             async with stack.worker():
@@ -92,7 +150,7 @@ async def complaint_stack(
         else:
             yield stack
     finally:
-        await _terminate_open(env, service.started)
+        await _terminate_open(env, started.ids)
 
 
 async def _terminate_open(env: WorkflowEnvironment, workflow_ids: list[str]) -> None:

@@ -1,4 +1,11 @@
-"""Session-wide real components: an embedded PostgreSQL and Temporal's time-skipping test server."""
+"""Session-wide real components: an embedded PostgreSQL and Temporal's time-skipping test server,
+each started only when a test asks for it; and the markers of the three kinds of test, from
+the folder a test lives in:
+
+- `unit` (tests/unit): pure, no server; `./dev.sh test -m unit` runs them in seconds;
+- `integration` (tests/integration): PostgreSQL and the time-skipping Temporal test server;
+- `e2e` (tests/e2e): caseflow's own processes (worker, API, CLI, a Temporal dev server),
+  killed and restarted where the test is about faults."""
 
 from __future__ import annotations
 
@@ -11,16 +18,27 @@ import asyncpg
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from caseflow.binaries import temporal_test_server
+from caseflow.bootstrap import event_store
 from caseflow.logs import configure_logging
-from caseflow.stack import start_embedded_postgres
-from eventstore import PostgresEventStore, connect_pool
+from caseflow.runtime.binaries import temporal_test_server
+from caseflow.runtime.embedded import start_embedded_postgres
+from caseflow.store import PostgresEventStore, connect_pool
 from tests.complaint_stack import ComplaintStack, complaint_stack
 from tests.payload_keys import CONVERTER
-from worker import EVENT_SCHEMAS
 from workflows.search_attributes import ensure_search_attributes
 
 configure_logging("console", "WARNING")
+
+KINDS = ("unit", "integration", "e2e")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        kind = item.path.parent.name
+        if kind not in KINDS:
+            raise pytest.UsageError(f"{item.nodeid}: every test lives in tests/unit, "
+                                    "tests/integration or tests/e2e")
+        item.add_marker(kind)
 
 
 @pytest.fixture(scope="session")
@@ -41,7 +59,7 @@ async def pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 @pytest.fixture(scope="session")
 def store(pool: asyncpg.Pool) -> PostgresEventStore:
-    return PostgresEventStore(pool)
+    return event_store(pool)
 
 
 @pytest.fixture(scope="session")
@@ -65,5 +83,5 @@ async def stack(
     temporal_env: WorkflowEnvironment, pool: asyncpg.Pool
 ) -> AsyncIterator[ComplaintStack]:
     """A complaint worker and service on the time-skipping server (see complaint_stack)."""
-    async with complaint_stack(temporal_env, PostgresEventStore(pool, schemas=EVENT_SCHEMAS)) as s:
+    async with complaint_stack(temporal_env, pool) as s:
         yield s

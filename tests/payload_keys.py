@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from caseflow.codec import encrypted_converter, parse_keys
+from caseflow.runtime.codec import encrypted_converter, parse_keys
 
 TEST_KEY = "test-2026:ftiOV8MELxLBJYCOHrTEFEuXdc7jCYD6+zgtjDu6euo="
 PAYLOAD_KEYS = os.environ["CASEFLOW_PAYLOAD_KEYS"] = TEST_KEY  # hermetic: never an outside key

@@ -15,18 +15,18 @@ from typing import Any
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from workflows import recording
-from workflows.requests import RequestLedger
+from workflows import names, recording
+from workflows.requests import RequestLedger, rejection
 from workflows.timing import sleep_until, stamped
 
 with workflow.unsafe.imports_passed_through():
+    from domain.access import SLA_CLOCK
     from domain.client import ClientState, churn_risk, decide, fold, initial_state
     from domain.client.clock import next_client_alarm
     from domain.client.commands import ClockTick, Identify
     from domain.client.model import Stage
     from domain.client.notifications import notifications_for
     from domain.client.summary import summarize_client
-    from domain.complaint.decider import SLA_CLOCK
     from domain.errors import DomainError
     from workflows.client_messages import (
         ClientCommandRequest,
@@ -35,7 +35,6 @@ with workflow.unsafe.imports_passed_through():
         authorize_client,
         client_workflow_id,
     )
-    from workflows.complaint_messages import rejection
 
 
 @workflow.defn(name="ClientWorkflow")
@@ -75,9 +74,9 @@ class ClientWorkflow:
         async with self._lock:
             due = next_client_alarm(self._state, self._policy)
             if due is not None and due.at <= workflow.now():
-                await self._apply(ClockTick(actor=SLA_CLOCK, at=workflow.now()))
+                await self._apply(ClockTick(actor=SLA_CLOCK.name, at=workflow.now()))
 
-    @workflow.update(name="command")
+    @workflow.update(name=names.COMMAND)
     async def command(self, request: ClientCommandRequest) -> ClientView:
         self._requests.take()
         await workflow.wait_condition(lambda: self._state.stage != Stage.NEW)
@@ -101,7 +100,7 @@ class ClientWorkflow:
         except DomainError as error:
             raise rejection(error) from None
 
-    @workflow.query(name="view")
+    @workflow.query(name=names.VIEW)
     def view(self) -> ClientView:
         state = self._identifying if self._state.stage == Stage.NEW else None
         state = state or self._state

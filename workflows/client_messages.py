@@ -36,10 +36,11 @@ class ClientCommandRequest(BaseModel):
 
 
 def authorize_client(request: ClientCommandRequest, state: ClientState) -> None:
-    by, command = request.by, request.command
-    if by is not None:
-        check_client_step(by, command.actor, state.outlet, command.kind,
-                          retention_by=state.retention_by)
+    """Raise AccessDeniedError unless `request.by` may take this step (a request that names no
+    sender never may)."""
+    command = request.command
+    check_client_step(request.by, command.actor, state.outlet, command.kind,
+                      retention_by=state.retention_by)
 
 
 class ClientView(BaseModel):

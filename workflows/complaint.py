@@ -17,14 +17,13 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError, CancelledError, FailureError
 
-from workflows import recording
-from workflows.requests import RequestLedger
+from workflows import names, recording
+from workflows.requests import RequestLedger, rejection
 from workflows.timing import sleep_until, stamped
 
 with workflow.unsafe.imports_passed_through():
-    from activities.client_link import LinkClientRequest
+    from domain.access import SLA_CLOCK
     from domain.complaint import (
-        SLA_CLOCK,
         ComplaintEvent,
         ComplaintState,
         Rules,
@@ -43,9 +42,9 @@ with workflow.unsafe.imports_passed_through():
         ComplaintInput,
         ComplaintView,
         authorize,
-        rejection,
         workflow_id,
     )
+    from workflows.ports import LinkClientRequest
     from workflows.search_attributes import CASE_BREACHED, CASE_DEADLINE, CASE_STATUS
 
 CLIENT_LINK = {"complaint_registered": "opened", "deadline_breached": "breached",
@@ -88,7 +87,7 @@ class ComplaintWorkflow:
         async with self._lock:
             # One append: the case, its deadline and the acknowledgement of the expected time.
             await self._apply(start.registration,
-                              AcknowledgeClient(actor=SLA_CLOCK, at=workflow.now()))
+                              AcknowledgeClient(actor=SLA_CLOCK.name, at=workflow.now()))
         while self._state.status != Status.CLOSED:
             await self._wait_for_next_alarm()
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -103,11 +102,11 @@ class ComplaintWorkflow:
         async with self._lock:  # a command may have run meanwhile: check again under the lock
             due = next_alarm(self._state, workflow.now(), self._rules)
             if due is not None and due.at <= workflow.now():
-                await self._apply(due.command(actor=SLA_CLOCK, at=workflow.now()))
+                await self._apply(due.command(actor=SLA_CLOCK.name, at=workflow.now()))
 
     # -- officers' commands ----------------------------------------------------------------------
 
-    @workflow.update(name="command")
+    @workflow.update(name=names.COMMAND)
     async def command(self, request: CommandRequest) -> ComplaintView:
         self._requests.take()
         await workflow.wait_condition(lambda: self._state.status != Status.NEW)
@@ -131,7 +130,7 @@ class ComplaintWorkflow:
         except DomainError as error:
             raise rejection(error) from None
 
-    @workflow.query(name="view")
+    @workflow.query(name=names.VIEW)
     def view(self) -> ComplaintView:
         """The case; right after the start, the registration being stored (it is durable from
         the start on: the workflow stores it before any other step)."""
@@ -187,11 +186,11 @@ class ComplaintWorkflow:
             retry = RetryPolicy(maximum_interval=timedelta(minutes=1))
             if local:
                 await workflow.execute_local_activity(
-                    "link_client", request, result_type=bool,
+                    names.LINK_CLIENT, request, result_type=bool,
                     start_to_close_timeout=timedelta(seconds=30), retry_policy=retry)
             else:
                 await workflow.execute_activity(
-                    "link_client", request, result_type=bool,
+                    names.LINK_CLIENT, request, result_type=bool,
                     start_to_close_timeout=timedelta(seconds=30), retry_policy=retry)
 
     def _publish_search_attributes(self) -> None:

@@ -11,14 +11,12 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
-from temporalio.exceptions import ApplicationError
 
 from domain.access import Principal, check_complaint_step
 from domain.calendar import BusinessCalendar
 from domain.complaint import ComplaintState
 from domain.complaint.commands import OfficerCommand, RegisterComplaint, ReplyToClient
 from domain.complaint.model import ReplyMethod
-from domain.errors import DomainError
 from domain.sla import SlaPolicy
 
 
@@ -40,9 +38,10 @@ class ComplaintInput(BaseModel):
 
 
 class CommandRequest(BaseModel):
-    """`by`: the authenticated user, set by the API or CLI from a token; the workflow checks
-    their role and outlet against the case. None only for callers inside caseflow (tests,
-    histories recorded before roles)."""
+    """`by`: who sends the step (the authenticated user, set by the API or CLI from a token, or
+    one of caseflow's own principals); the workflow checks their role and outlet against the
+    case. Optional only so that histories recorded before roles still decode: a new request
+    without it is refused (`no_principal`)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -62,11 +61,12 @@ def confirm_letter(fields: dict[str, Any], by: Principal) -> dict[str, Any]:
 
 
 def authorize(request: CommandRequest, state: ComplaintState) -> None:
-    """Raise AccessDeniedError unless `request.by` may take this step on this case."""
-    by, command = request.by, request.command
-    if by is not None:
-        letter = isinstance(command, ReplyToClient) and command.method in LETTER_METHODS
-        check_complaint_step(by, command.actor, state.outlet, command.kind, letter_reply=letter)
+    """Raise AccessDeniedError unless `request.by` may take this step on this case (a request
+    that names no sender never may)."""
+    command = request.command
+    letter = isinstance(command, ReplyToClient) and command.method in LETTER_METHODS
+    check_complaint_step(request.by, command.actor, state.outlet, command.kind,
+                         letter_reply=letter)
 
 
 class ComplaintView(BaseModel):
@@ -75,7 +75,3 @@ class ComplaintView(BaseModel):
     state: ComplaintState
     next_alarm: str | None
     next_alarm_at: datetime | None
-
-
-def rejection(error: DomainError) -> ApplicationError:
-    return ApplicationError(str(error), error.rule, type=type(error).__name__, non_retryable=True)

@@ -21,10 +21,10 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from activities.eventstore import AppendRequest, EventStoreActivities
-    from activities.notify import NotifyActivities, NotifyItem, NotifyRequest
-    from domain.notifications import Notification
-    from eventstore.records import NewEvent
+    from caseflow.store.records import NewEvent
+    from domain.notifications import Notification, NotifyItem
+    from workflows import names
+    from workflows.ports import AppendRequest, AppendResult, NotifyRequest
 
 DURABLE_APPEND = "append-as-activity-v1"
 
@@ -79,10 +79,10 @@ async def record(
         await _record_in_task(request, notifications)
         return
     items = [NotifyItem(notification_id=workflow.uuid4(), notification=n) for n in notifications]
-    await workflow.execute_activity_method(
-        EventStoreActivities.append_events,
-        request.model_copy(update={"notifications": items}),
-        start_to_close_timeout=APPEND_TIMEOUT, retry_policy=APPEND_RETRY,
+    await workflow.execute_activity(
+        names.APPEND_EVENTS, request.model_copy(update={"notifications": items}),
+        result_type=AppendResult, start_to_close_timeout=APPEND_TIMEOUT,
+        retry_policy=APPEND_RETRY,
     )
 
 
@@ -94,22 +94,22 @@ async def report_stopped(stream_id: str, outlet: str | None, failure: Exception)
         recipients=(f"supervisor@{outlet or 'unknown-outlet'}",),
         subject=f"{stream_id}: its process stopped and takes no more steps",
         body=f"{type(failure).__name__}: {failure}. It needs IT before it can go on.")
-    await workflow.execute_activity_method(
-        NotifyActivities.notify,
+    await workflow.execute_activity(
+        names.NOTIFY,
         NotifyRequest(items=[NotifyItem(notification_id=workflow.uuid4(), notification=alert)]),
         start_to_close_timeout=APPEND_TIMEOUT, retry_policy=APPEND_RETRY)
 
 
 async def _record_in_task(request: AppendRequest, notifications: Sequence[Notification]) -> None:
     """The recording of histories from before DURABLE_APPEND: two local activities."""
-    await workflow.execute_local_activity_method(
-        EventStoreActivities.append_events, request,
+    await workflow.execute_local_activity(
+        names.APPEND_EVENTS, request, result_type=AppendResult,
         start_to_close_timeout=LOCAL_TIMEOUT, retry_policy=LOCAL_RETRY,
     )
     if not notifications:
         return
     items = [NotifyItem(notification_id=workflow.uuid4(), notification=n) for n in notifications]
-    await workflow.execute_local_activity_method(
-        NotifyActivities.notify, NotifyRequest(items=items),
+    await workflow.execute_local_activity(
+        names.NOTIFY, NotifyRequest(items=items),
         start_to_close_timeout=LOCAL_TIMEOUT, retry_policy=LOCAL_RETRY,
     )

@@ -1,5 +1,8 @@
-"""Idempotent requests: a caller's Idempotency-Key becomes the Temporal update id, so a request
-sent again (a lost answer, a second press of a button, another API process) attaches to the
+"""Requests to a workflow: how a refused one is answered, and idempotent requests.
+
+A step the rules refuse fails its update with the rule it breaks (`rejection`), for both
+workflows. Idempotent requests: a caller's Idempotency-Key becomes the Temporal update id, so a
+request sent again (a lost answer, a second press of a button, another API process) attaches to the
 first one and answers its answer; Temporal keeps that outcome, even after the case has closed.
 
 The id also carries a digest of what was asked: the same key with other content makes another
@@ -15,6 +18,8 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
+
+from domain.errors import DomainError
 
 PREFIX = "rq1"
 REUSED = "idempotency_key_reused"
@@ -64,3 +69,8 @@ class RequestLedger:
         if len(parts) != 3 or parts[0] != PREFIX:
             return None, ""  # no key: an update id Temporal made up
         return parts[1], parts[2]
+
+
+def rejection(error: DomainError) -> ApplicationError:
+    """The update's failure for a refused step: the rule it breaks, never retried."""
+    return ApplicationError(str(error), error.rule, type=type(error).__name__, non_retryable=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import assert_never
 
 from domain.client.clock import due_now
 from domain.client.commands import (
@@ -220,7 +221,8 @@ def decide(
             if not events:
                 raise IllegalStepError("nothing is due on the client's clock")
             return events
-    raise IllegalStepError(f"unknown command {command!r}")
+        case _:
+            assert_never(command)
 
 
 def churn_risk(state: ClientState, policy: ClientPolicy) -> int:

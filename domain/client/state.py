@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import assert_never
 
 from pydantic import BaseModel, ConfigDict
 
@@ -155,7 +156,8 @@ def evolve(state: ClientState, event: ClientEvent) -> ClientState:
                 breached.discard(event.case_id)
             return s.model_copy(update={"open_complaints": frozenset(open_),
                                         "breached_complaints": frozenset(breached), **care})
-    return s
+        case _:
+            assert_never(event)
 
 
 def fold(events: list[ClientEvent], state: ClientState | None = None) -> ClientState:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import assert_never
 
 from domain.calendar import BusinessCalendar
 from domain.complaint.commands import (
@@ -59,7 +60,6 @@ from domain.complaint.state import ComplaintState
 from domain.errors import IllegalStepError, RuleViolationError
 from domain.sla import Deadline, Rung, SlaPolicy, deadline_after, escalation_times, is_night_call
 
-SLA_CLOCK = "caseflow-sla-clock"
 """The actor of events that the case's own clock decides (warnings, breaches, escalations)."""
 
 _HANDLING = (Status.REGISTERED, Status.ASSIGNED, Status.INVESTIGATED)
@@ -224,7 +224,8 @@ def decide(
             return [OverdueEscalated(**base, due_at=deadline.due_at,
                                      level=state.escalation_level + 1, escalated_to=rung,
                                      alerted=alerted)]
-    raise IllegalStepError(f"unknown command {command!r}")
+        case _:
+            assert_never(command)
 
 
 # -- alarms: what the case's own clock must do next, and when --

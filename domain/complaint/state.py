@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import assert_never
 
 from pydantic import BaseModel, ConfigDict
 
@@ -142,7 +143,8 @@ def evolve(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                                         "ever_breached": True})
         case OverdueEscalated():
             return s.model_copy(update={"escalation_level": event.level})
-    return s
+        case _:
+            assert_never(event)
 
 
 def fold(

@@ -1,1 +1,0 @@
-"""The HTTP API (FastAPI, OpenAPI at /openapi.json, docs at /docs)."""

@@ -1,0 +1,169 @@
+"""The composition root: the one place where caseflow is wired.
+
+`bootstrap` builds, from `Settings`, a Temporal client and a database pool, everything a process
+needs: the event store, the services, the clock of record, the worker. `worker.py`, the API,
+the CLI, the benches and the tests all take their parts from here; tests pass overrides (a
+store, a calendar, a clock, a notifier) instead of subclassing what production runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+from temporalio.client import Client
+from temporalio.worker import Interceptor, Worker
+
+from activities.client_link import ClientLinkActivities
+from activities.eventstore import EventStoreActivities
+from activities.notify import Notifier, NotifyActivities, OutboxNotifier
+from caseflow.config import Settings
+from caseflow.policy.calendar import calendar_for
+from caseflow.policy.client import client_policy as load_client_policy
+from caseflow.runtime.embedded import connect_temporal, database_dsn
+from caseflow.services.clients import ClientService
+from caseflow.services.complaints import CalendarSource, ComplaintService
+from caseflow.store import EventStore, PostgresEventStore, connect_pool
+from caseflow.store.read_models import WRITERS
+from domain.calendar import BusinessCalendar
+from domain.client import ClientPolicy
+from domain.event_types import EVENT_TYPES
+from domain.sla import SlaPolicy
+from workflows.registry import SANDBOX_RUNNER, WORKFLOWS
+
+Clock = Callable[[], Awaitable[datetime]]
+"""When a request happens (the workflow's clock is the time of record; tests pass the
+time-skipping server's clock)."""
+
+
+async def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def event_store(pool: asyncpg.Pool) -> PostgresEventStore:
+    """The event store on PostgreSQL, validating every event type caseflow records and keeping
+    the complaint and client read models: the only place one is constructed."""
+    return PostgresEventStore(pool, EVENT_TYPES, read_models=WRITERS)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """Everything a caseflow process uses, wired once."""
+
+    settings: Settings
+    temporal: Client
+    store: EventStore
+    complaints: ComplaintService
+    clients: ClientService
+    notifier: Notifier
+    now: Clock
+    task_queue: str
+    database: asyncpg.Pool | None = field(default=None, repr=False)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.settings.zone
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        """The database of users and read models (the worklist, the managers' lists)."""
+        if self.database is None:
+            raise RuntimeError("these parts were wired without a database")
+        return self.database
+
+    def worker(
+        self,
+        *,
+        task_queue: str | None = None,
+        workflows: Sequence[type[Any]] = WORKFLOWS,
+        max_cached_workflows: int = 1000,
+        interceptors: Sequence[Interceptor] = (),
+    ) -> Worker:
+        """A worker of every workflow and activity. `max_cached_workflows=0` makes every
+        workflow task replay its history from scratch (no sticky cache)."""
+        store_activities = EventStoreActivities(self.store)
+        notify = NotifyActivities(self.notifier)
+        links = ClientLinkActivities(self.temporal)
+        return Worker(
+            self.temporal,
+            task_queue=task_queue or self.task_queue,
+            workflows=list(workflows),
+            activities=[store_activities.append_events, notify.notify, links.link_client],
+            workflow_runner=SANDBOX_RUNNER,
+            max_cached_workflows=max_cached_workflows,
+            interceptors=interceptors,
+        )
+
+
+def bootstrap(
+    settings: Settings,
+    temporal: Client,
+    pool: asyncpg.Pool | None = None,
+    *,
+    store: EventStore | None = None,
+    calendar: CalendarSource | BusinessCalendar | None = None,
+    sla_policy: SlaPolicy | None = None,
+    client_policy: ClientPolicy | None = None,
+    notifier: Notifier | None = None,
+    clock: Clock = wall_clock,
+    task_queue: str | None = None,
+) -> Parts:
+    """Production wiring unless overridden: the store on `pool`; the official calendar plus
+    the bank's entries (`calendar`: a fixed calendar, or a function of the years a case needs);
+    the shipped or configured SLA and client policies; notifications to the store's outbox."""
+    if store is None:
+        if pool is None:
+            raise ValueError("bootstrap needs a database pool or a store")
+        store = event_store(pool)
+    queue = task_queue or settings.task_queue
+    return Parts(
+        settings=settings,
+        temporal=temporal,
+        store=store,
+        complaints=ComplaintService(temporal, queue, policy=sla_policy or SlaPolicy(),
+                                    calendar=_calendar_source(calendar, settings)),
+        clients=ClientService(temporal, queue,
+                              client_policy or load_client_policy(settings.client_policy)),
+        notifier=notifier or OutboxNotifier(store),
+        now=clock,
+        task_queue=queue,
+        database=pool,
+    )
+
+
+def _calendar_source(given: CalendarSource | BusinessCalendar | None, settings: Settings
+                     ) -> CalendarSource:
+    if isinstance(given, BusinessCalendar):
+        fixed = given
+        return lambda years: fixed
+    if given is not None:
+        return given
+
+    def official(years: Iterable[int]) -> BusinessCalendar:
+        return calendar_for(years, settings.bank_calendar)
+
+    return official
+
+
+@asynccontextmanager
+async def database(settings: Settings, *, max_size: int = 10) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on DATABASE_URL, or on the embedded PostgreSQL of the data folder."""
+    pool = await connect_pool(database_dsn(settings), max_size=max_size)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
+@asynccontextmanager
+async def connected(settings: Settings, *, max_size: int = 10, **overrides: Any
+                    ) -> AsyncIterator[Parts]:
+    """The parts of a process that joins running servers (a worker, the API, a CLI command)."""
+    async with database(settings, max_size=max_size) as pool:
+        temporal = await connect_temporal(settings)
+        yield bootstrap(settings, temporal, pool, **overrides)

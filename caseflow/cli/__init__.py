@@ -1,0 +1,1 @@
+"""The `caseflow` command line: one module per command group."""

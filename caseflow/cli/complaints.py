@@ -1,0 +1,204 @@
+"""`caseflow complaint …`: register a complaint and walk it through its steps, against a running
+caseflow (./dev.sh up, or TEMPORAL_ADDRESS / DATABASE_URL)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import typer
+
+from caseflow.cli.session import TOKEN, Session, run_as
+from caseflow.config import Settings
+from caseflow.store.read_models.complaints import list_cases
+from domain.access import visible_outlet
+from domain.complaint import commands as c
+from domain.complaint.model import EscalationReason, ReplyMethod
+from workflows.complaint_messages import ComplaintView, confirm_letter
+
+app = typer.Typer(help="Complaint cases.", no_args_is_help=True)
+
+
+def _show(view: ComplaintView) -> None:
+    """Times in the bank's time zone, where working days are counted."""
+    zone = Settings().zone
+    s = view.state
+    due = s.deadline.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if s.deadline else "-"
+    typer.echo(f"case {s.case_id}: {s.status.value} (version {s.version})")
+    typer.echo(f"  handler   {s.handler or '-'}")
+    typer.echo(f"  deadline  {due}" + (" BREACHED" if s.breached else ""))
+    if s.deadline:
+        typer.echo(f"            {s.deadline.working_days} working days, calendar "
+                   f"{s.deadline.calendar_version}")
+    typer.echo(f"  extension {s.extension.value}")
+    if view.next_alarm:
+        assert view.next_alarm_at is not None
+        typer.echo(f"  next      {view.next_alarm} at "
+                   f"{view.next_alarm_at.astimezone(zone):%Y-%m-%d %H:%M %Z}")
+
+
+def _step(token: str, case_id: str, make: type[Any], **fields: Any) -> None:
+    """Run one officer step as the token's user (the actor of the events it records)."""
+    async def work(session: Session) -> ComplaintView:
+        command = make(actor=session.user.name, at=_now(),
+                       **confirm_letter(fields, session.user))
+        return await session.services.complaints.execute(
+            case_id, command, by=session.user, request_id=session.request_id)
+
+    _show(run_as(token, work))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@app.command()
+def register(
+    case_id: str = typer.Option(..., "--case"),
+    client_id: str = typer.Option(..., "--client"),
+    tier: str = typer.Option("ordinary", help="core_premium, ordinary_premium, potential, "
+                             "premium_to_be_won, ordinary"),
+    channel: str = typer.Option("in_person"),
+    category: str = typer.Option(...),
+    description: str = typer.Option(...),
+    outlet: str = typer.Option(...),
+    manager: str | None = typer.Option(None, help="the client's relationship manager"),
+    token: str = TOKEN,
+) -> None:
+    """Register a complaint received now: starts its case and its SLA clock."""
+    now = _now()
+
+    async def work(session: Session) -> ComplaintView:
+        command = c.RegisterComplaint(
+            actor=session.user.name, at=now, case_id=case_id, client_id=client_id,
+            client_tier=tier, relationship_manager=manager, channel=channel, category=category,
+            description=description, outlet=outlet, received_at=now)
+        await session.services.complaints.register(command, by=session.user,
+                                                   received_at_given=False)
+        return await session.services.complaints.view(case_id, by=session.user)
+
+    _show(run_as(token, work))
+
+
+@app.command()
+def assign(case_id: str, handler: str = typer.Option(...), token: str = TOKEN) -> None:
+    """Assign (or reassign) the handler."""
+    _step(token, case_id, c.AssignHandler, handler=handler)
+
+
+@app.command()
+def findings(
+    case_id: str,
+    summary: str = typer.Option(...),
+    at_fault: bool = typer.Option(False, "--bank-at-fault/--not-at-fault"),
+    corrective_action: str | None = typer.Option(None),
+    owner: str | None = typer.Option(None, help="owner of the corrective action"),
+    token: str = TOKEN,
+) -> None:
+    """Record the investigation's findings."""
+    _step(token, case_id, c.RecordFindings, summary=summary, bank_at_fault=at_fault,
+          corrective_action=corrective_action, corrective_action_owner=owner)
+
+
+@app.command()
+def extend(case_id: str, reason: str = typer.Option(...), token: str = TOKEN) -> None:
+    """Request an extension to 7 working days."""
+    _step(token, case_id, c.RequestExtension, reason=reason)
+
+
+@app.command()
+def decide_extension(
+    case_id: str, approve: bool = typer.Option(..., "--approve/--reject"),
+    note: str | None = typer.Option(None), token: str = TOKEN,
+) -> None:
+    """Approve or reject a pending extension (a supervisor, not the requester)."""
+    _step(token, case_id, c.DecideExtension, approve=approve, note=note)
+
+
+@app.command()
+def reply(
+    case_id: str,
+    method: ReplyMethod = typer.Option(ReplyMethod.IN_PERSON),
+    content: str = typer.Option(...),
+    token: str = TOKEN,
+) -> None:
+    """Record the reply to the client (stops the SLA clock). A letter or fax is sent by the
+    outlet head, whose token confirms it."""
+    _step(token, case_id, c.ReplyToClient, method=method, content=content)
+
+
+@app.command()
+def feedback(
+    case_id: str, satisfied: bool = typer.Option(..., "--satisfied/--dissatisfied"),
+    opinion: str = typer.Option(...), follow_up: str | None = typer.Option(None,
+    help="reopen or escalate, when dissatisfied"), escalate_to: str | None = typer.Option(None),
+    token: str = TOKEN,
+) -> None:
+    """Record the client's opinion: satisfied closes, dissatisfied reopens or escalates."""
+    _step(token, case_id, c.RecordFeedback, satisfied=satisfied, opinion=opinion,
+          follow_up=follow_up, escalate_to=escalate_to)
+
+
+@app.command()
+def withdraw(case_id: str, reason: str = typer.Option(...), token: str = TOKEN) -> None:
+    """The client withdrew the complaint."""
+    _step(token, case_id, c.Withdraw, reason=reason)
+
+
+@app.command("resolve-on-spot")
+def resolve_on_spot(case_id: str, resolution: str = typer.Option(...),
+                    token: str = TOKEN) -> None:
+    """Resolved on the spot (in person or by phone, before assignment): closes the case."""
+    _step(token, case_id, c.ResolveOnSpot, resolution=resolution)
+
+
+@app.command()
+def escalate(
+    case_id: str,
+    reason: EscalationReason = typer.Option(..., help="beyond_authority, media_attention, "
+                                            "client_dissatisfied"),
+    to: str = typer.Option(..., help="who takes it over"),
+    details: str = typer.Option(...),
+    token: str = TOKEN,
+) -> None:
+    """Escalate the case to a higher level."""
+    _step(token, case_id, c.Escalate, reason=reason, to=to, details=details)
+
+
+@app.command()
+def note(case_id: str, text: str = typer.Option(...), token: str = TOKEN) -> None:
+    """Add a note to the case's record."""
+    _step(token, case_id, c.AddNote, text=text)
+
+
+@app.command()
+def show(case_id: str, token: str = TOKEN) -> None:
+    """A case's current state, deadline and next alarm."""
+    async def work(session: Session) -> ComplaintView:
+        return await session.services.complaints.view(case_id, by=session.user)
+
+    _show(run_as(token, work))
+
+
+@app.command("list")
+def worklist(
+    status: str | None = typer.Option(None),
+    outlet: str | None = typer.Option(None),
+    handler: str | None = typer.Option(None),
+    breached: bool | None = typer.Option(None, "--breached/--not-breached"),
+    limit: int = typer.Option(50, min=1, max=1000),
+    token: str = TOKEN,
+) -> None:
+    """The worklist: cases matching every filter, soonest deadline first (staff: their outlet)."""
+
+    rows = run_as(token, lambda session: list_cases(
+        session.services.pool, status=status, outlet=visible_outlet(session.user, outlet),
+        handler=handler, breached=breached, limit=limit))
+    zone = Settings().zone
+    typer.echo(f"{'case':<16} {'status':<13} {'handler':<14} {'outlet':<12} "
+               f"{'due (' + zone.key + ')':<22} breached")
+    for r in rows:
+        due = r.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if r.due_at else "-"
+        typer.echo(f"{r.case_id:<16} {r.status:<13} {r.handler or '-':<14} {r.outlet:<12} "
+                   f"{due:<22} {'YES' if r.breached else ''}")
+    typer.echo(f"{len(rows)} case(s)")

@@ -1,0 +1,60 @@
+"""`caseflow user …`: create users and issue or revoke their tokens. Run where the database is
+(like `createuser`): access to the database is already an administrator's."""
+
+from __future__ import annotations
+
+import getpass
+
+import typer
+from pydantic import ValidationError
+
+from caseflow.cli.session import fail
+from caseflow.cli.store import with_store
+from caseflow.identity.users import UserError, add_user, issue_token, list_users, revoke_tokens
+from domain.access import Principal, Role
+
+app = typer.Typer(help="Users and their tokens.", no_args_is_help=True)
+
+
+@app.command()
+def add(
+    name: str,
+    role: Role = typer.Option(..., help="case_officer, supervisor, outlet_head, auditor, admin"),
+    outlet: str | None = typer.Option(None, help="the outlet a staff role works for"),
+) -> None:
+    """Create a user; prints their token (shown once, only its hash is kept)."""
+    try:
+        user = Principal(name=name, role=role, outlet=outlet)
+    except ValidationError as exc:
+        raise fail("; ".join(e["msg"] for e in exc.errors())) from exc
+    try:
+        token = with_store(lambda store, _: add_user(store.pool, user,
+                                                     created_by=f"cli:{getpass.getuser()}"))
+    except UserError as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(token)
+
+
+@app.command()
+def token(name: str) -> None:
+    """Issue another token for a user (shown once)."""
+    try:
+        typer.echo(with_store(lambda store, _: issue_token(store.pool, name)))
+    except UserError as exc:
+        raise fail(str(exc)) from exc
+
+
+@app.command()
+def revoke(name: str) -> None:
+    """Revoke every live token of a user."""
+    count = with_store(lambda store, _: revoke_tokens(store.pool, name))
+    typer.echo(f"{count} token(s) revoked")
+
+
+@app.command("list")
+def list_() -> None:
+    """Users, their roles and outlets."""
+    users = with_store(lambda store, _: list_users(store.pool))
+    typer.echo(f"{'name':<24} {'role':<14} outlet")
+    for u in users:
+        typer.echo(f"{u.name:<24} {u.role.value:<14} {u.outlet or '-'}")

@@ -1,0 +1,140 @@
+"""The FastAPI application: routers, and the one place where caseflow's errors become HTTP
+statuses. Anything a caller sent that caseflow refuses is a 4xx naming the field or the rule; a
+5xx is caseflow's own fault (or an unreachable server: 503)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+import asyncpg
+from fastapi import FastAPI, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from temporalio.service import RPCError
+
+from caseflow.bootstrap import Parts
+from caseflow.http import audit, clients, complaints, users
+from caseflow.identity.users import UserError
+from caseflow.services.calls import (
+    AccessDenied,
+    AlreadyExistsError,
+    CaseError,
+    NotFoundError,
+    StillRecordingError,
+)
+from caseflow.store import DatabaseUnavailableError, StreamNotFoundError
+from domain.access import AccessDeniedError
+from domain.errors import DomainError
+from workflows.requests import REUSED
+
+PartsFactory = Callable[[], AbstractAsyncContextManager[Parts]]
+
+
+def create_app(parts: Parts | PartsFactory) -> FastAPI:
+    """`parts`: ready-made (tests, `caseflow up`), or a factory the app enters at startup
+    (`caseflow api`: `bootstrap.connected`)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if isinstance(parts, Parts):
+            app.state.parts = parts
+            yield
+            return
+        async with parts() as made:
+            app.state.parts = made
+            yield
+
+    app = FastAPI(
+        title="caseflow",
+        version="1",
+        summary="Complaint cases and client relationships, durable and auditable.",
+        description="Authenticate with `Authorization: Bearer <token>` (tokens from "
+                    "`caseflow user add`). A refused step answers 409 with the rule it breaks; "
+                    "a role or outlet that may not act, 403; nothing is recorded either way.",
+        lifespan=lifespan,
+    )
+    if isinstance(parts, Parts):
+        app.state.parts = parts  # usable without the lifespan (httpx's ASGI transport)
+    for router in (complaints.router, clients.router, audit.router, users.router):
+        app.include_router(router)
+    _error_handlers(app)
+    return app
+
+
+RETRY_AFTER_SECONDS = 5
+"""What a 503 tells the caller to wait before trying again (with the same Idempotency-Key)."""
+
+
+def _problem(code: int, detail: str, rule: str | None = None) -> JSONResponse:
+    body: dict[str, str] = {"detail": detail}
+    if rule is not None:
+        body["rule"] = rule
+    headers = ({"Retry-After": str(RETRY_AFTER_SECONDS)}
+               if code == status.HTTP_503_SERVICE_UNAVAILABLE else None)
+    return JSONResponse(status_code=code, content=body, headers=headers)
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CaseError)
+    async def case_error(_: Request, exc: CaseError) -> JSONResponse:
+        code = (status.HTTP_403_FORBIDDEN if isinstance(exc, AccessDenied)
+                else status.HTTP_404_NOT_FOUND if isinstance(exc, NotFoundError)
+                else status.HTTP_422_UNPROCESSABLE_CONTENT if exc.rule == REUSED
+                else status.HTTP_409_CONFLICT)
+        return _problem(code, str(exc), exc.rule)
+
+    @app.exception_handler(AccessDeniedError)
+    async def access_denied(_: Request, exc: AccessDeniedError) -> JSONResponse:
+        return _problem(status.HTTP_403_FORBIDDEN, str(exc), exc.rule)
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+        return _problem(status.HTTP_409_CONFLICT, str(exc), exc.rule)
+
+    @app.exception_handler(ValidationError)
+    async def invalid(_: Request, exc: ValidationError) -> JSONResponse:
+        """A body that parsed but makes no valid command (a rule across fields)."""
+        problems = [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}
+                    for e in exc.errors(include_url=False, include_input=False)]
+        return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            content={"detail": problems})
+
+    @app.exception_handler(StreamNotFoundError)
+    async def no_stream(_: Request, exc: StreamNotFoundError) -> JSONResponse:
+        return _problem(status.HTTP_404_NOT_FOUND, str(exc), "not_found")
+
+    @app.exception_handler(UserError)
+    async def user_error(_: Request, exc: UserError) -> JSONResponse:
+        return _problem(status.HTTP_409_CONFLICT, str(exc), "user")
+
+    @app.exception_handler(AlreadyExistsError)
+    async def exists(_: Request, exc: AlreadyExistsError) -> JSONResponse:
+        return _problem(status.HTTP_409_CONFLICT, str(exc), exc.rule)
+
+    @app.exception_handler(StillRecordingError)
+    async def still_recording(_: Request, exc: StillRecordingError) -> JSONResponse:
+        return _problem(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc), "still_recording")
+
+    @app.exception_handler(RPCError)
+    async def temporal_down(_: Request, exc: RPCError) -> JSONResponse:
+        return _problem(status.HTTP_503_SERVICE_UNAVAILABLE, f"Temporal: {exc.message}")
+
+    @app.exception_handler(DatabaseUnavailableError)
+    async def database_down(_: Request, exc: DatabaseUnavailableError) -> JSONResponse:
+        return _problem(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc))
+
+    async def database_lost(_: Request, exc: Exception) -> JSONResponse:
+        """The connection broke (server restarting, pool closed): nothing was changed; retry."""
+        return _problem(status.HTTP_503_SERVICE_UNAVAILABLE,
+                        f"the database is unavailable ({type(exc).__name__}); try again")
+
+    for lost in (asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+                 asyncpg.CannotConnectNowError):
+        app.add_exception_handler(lost, database_lost)
+
+    @app.exception_handler(OSError)
+    async def connection_lost(_: Request, exc: OSError) -> JSONResponse:
+        return _problem(status.HTTP_503_SERVICE_UNAVAILABLE,
+                        f"a server caseflow needs is unavailable ({type(exc).__name__}); "
+                        "try again")

@@ -1,0 +1,1 @@
+"""Who acts: users, their roles and outlets, and the tokens that name them."""

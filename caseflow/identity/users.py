@@ -1,0 +1,74 @@
+"""Users and their bearer tokens. A token is shown once, when issued; only its SHA-256 is kept."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import asyncpg
+
+from domain.access import Principal, Role
+
+TOKEN_PREFIX = "cf_"
+
+
+class UserError(Exception):
+    """A user-management request that cannot be done (duplicate name, unknown user)."""
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def add_user(pool: asyncpg.Pool, user: Principal, *, created_by: str) -> str:
+    """Create the user and return their first token. caseflow's own principals are not users."""
+    if user.role is Role.SYSTEM:
+        raise UserError(f"{user.name!r} is caseflow itself, not a user")
+    async with pool.acquire() as conn, conn.transaction():
+        inserted = await conn.fetchval(
+            "INSERT INTO users (name, role, outlet, created_by) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT (name) DO NOTHING RETURNING name",
+            user.name, user.role.value, user.outlet, created_by)
+        if inserted is None:
+            raise UserError(f"user {user.name!r} already exists")
+        return await _issue(conn, user.name)
+
+
+async def issue_token(pool: asyncpg.Pool, name: str) -> str:
+    """Another token for an existing user (the old ones stay valid until revoked)."""
+    async with pool.acquire() as conn, conn.transaction():
+        if await conn.fetchval("SELECT 1 FROM users WHERE name = $1", name) is None:
+            raise UserError(f"no user {name!r}")
+        return await _issue(conn, name)
+
+
+async def revoke_tokens(pool: asyncpg.Pool, name: str) -> int:
+    async with pool.acquire() as conn:
+        result: str = await conn.execute(
+            "UPDATE api_tokens SET revoked_at = now() WHERE user_name = $1 AND revoked_at IS NULL",
+            name)
+    return int(result.split()[-1])
+
+
+async def authenticate(pool: asyncpg.Pool, token: str) -> Principal | None:
+    """The user a live token belongs to, or None."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    async with pool.acquire() as conn:
+        row = await conn.fetchrow(
+            "SELECT u.name, u.role, u.outlet FROM api_tokens t JOIN users u ON u.name = t.user_name"
+            " WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL", token_digest(token))
+    return Principal.model_validate(dict(row)) if row else None
+
+
+async def list_users(pool: asyncpg.Pool) -> list[Principal]:
+    async with pool.acquire() as conn:
+        rows = await conn.fetch("SELECT name, role, outlet FROM users ORDER BY name")
+    return [Principal.model_validate(dict(r)) for r in rows]
+
+
+async def _issue(conn: asyncpg.Connection, name: str) -> str:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    await conn.execute("INSERT INTO api_tokens (token_sha256, user_name) VALUES ($1, $2)",
+                       token_digest(token), name)
+    return token

@@ -1,0 +1,76 @@
+"""The complaint worklist: one row per case, written in the append transaction.
+
+The workflow sends the case's summary (domain `summarize` of the state after the events) with
+each append: it is the single writer of the stream, so that state is the fold of the stream.
+`rebuild_case` recomputes a row from the stream alone (after a schema change, or to check).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+from caseflow.store import RecordedEvent
+from domain.complaint import EVENT_ADAPTER, fold
+from domain.complaint.summary import CaseSummary, summarize
+
+_COLUMNS = list(CaseSummary.model_fields)
+_UPSERT = (
+    f"INSERT INTO complaint_cases ({', '.join(_COLUMNS)}) "
+    f"VALUES ({', '.join(f'${i}' for i in range(1, len(_COLUMNS) + 1))}) "
+    "ON CONFLICT (case_id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c != "case_id")
+)
+
+
+async def write_case(conn: asyncpg.Connection, summary: CaseSummary) -> None:
+    await conn.execute(_UPSERT, *(getattr(summary, c) for c in _COLUMNS))
+
+
+async def project_complaint(
+    conn: asyncpg.Connection, recorded: Sequence[RecordedEvent], read_model: dict[str, Any]
+) -> None:
+    summary = CaseSummary.model_validate(read_model)
+    if summary.version != recorded[-1].version:
+        raise ValueError(f"case summary at version {summary.version} does not match the "
+                         f"stream at version {recorded[-1].version}")
+    await write_case(conn, summary)
+
+
+async def rebuild_case(conn: asyncpg.Connection, stream_id: str) -> CaseSummary:
+    """Fold the stream with the domain's evolve and write the row from scratch."""
+    rows = await conn.fetch(
+        "SELECT data FROM events WHERE stream_id = $1 ORDER BY version", stream_id
+    )
+    summary = summarize(fold([EVENT_ADAPTER.validate_python(r["data"]) for r in rows]))
+    await write_case(conn, summary)
+    return summary
+
+
+async def list_cases(
+    pool: asyncpg.Pool,
+    *,
+    status: str | None = None,
+    outlet: str | None = None,
+    handler: str | None = None,
+    due_before: datetime | None = None,
+    breached: bool | None = None,
+    limit: int = 200,
+) -> list[CaseSummary]:
+    """The worklist: cases matching every given filter, soonest deadline first."""
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            """
+            SELECT * FROM complaint_cases
+            WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR outlet = $2)
+              AND ($3::text IS NULL OR handler = $3)
+              AND ($4::timestamptz IS NULL OR due_at < $4)
+              AND ($5::boolean IS NULL OR breached = $5)
+            ORDER BY due_at NULLS LAST, case_id LIMIT $6
+            """,
+            status, outlet, handler, due_before, breached, limit,
+        )
+    return [CaseSummary.model_validate(dict(r)) for r in rows]

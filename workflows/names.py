@@ -1,0 +1,14 @@
+"""Temporal's names for caseflow's updates, queries and activities: one constant each, used by
+their definitions and by every caller and reader (the services, the activities, the audit's
+reading of histories), so a rename cannot silently break one of them. They are on the wire and
+in every recorded history: changing a value breaks the replay of old cases."""
+
+from typing import Final
+
+COMMAND: Final = "command"
+"""The update that takes a step (complaint and client workflows)."""
+VIEW: Final = "view"
+"""The query of a workflow's current state."""
+APPEND_EVENTS: Final = "append_events"
+NOTIFY: Final = "notify"
+LINK_CLIENT: Final = "link_client"
