@@ -10,7 +10,8 @@ from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 
 from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.access import AccessDeniedError, Principal, check_read
@@ -70,6 +71,25 @@ async def started_input(client: Client, workflow_id: str, input_type: type[T]) -
         [found] = await client.data_converter.decode(payloads, [input_type])
         return found  # type: ignore[no-any-return]
     raise RuntimeError(f"workflow {workflow_id} has no history")
+
+
+async def start_once(
+    client: Client, run: Any, start: T, *, workflow_id: str, task_queue: str,
+    same_as_first: Callable[[T], bool], duplicate: Callable[[], CaseError],
+) -> bool:
+    """Start a case's or client's workflow (ids are never reused). True if this request started
+    it; False if it was started before with the same content (the request sent again); a
+    `duplicate()` error if it was started with other content."""
+    try:
+        await client.start_workflow(
+            run, start, id=workflow_id, task_queue=task_queue,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
+    except WorkflowAlreadyStartedError as exc:
+        if not same_as_first(await started_input(client, workflow_id, type(start))):
+            raise duplicate() from exc
+        return False
+    return True
 
 
 class StillRecordingError(Exception):

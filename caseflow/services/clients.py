@@ -4,8 +4,6 @@ officer steps of their relationship."""
 from __future__ import annotations
 
 from temporalio.client import Client
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from caseflow.services.calls import (
     AlreadyExistsError,
@@ -15,7 +13,7 @@ from caseflow.services.calls import (
     execute_update,
     query_view,
     refused,
-    started_input,
+    start_once,
 )
 from domain.access import AccessDeniedError, Principal, check_client_step
 from domain.client import ClientPolicy, decide, initial_state
@@ -64,20 +62,16 @@ class ClientService:
         except (AccessDeniedError, DomainError) as error:
             raise refused(error) from error
         client_workflow = client_workflow_id(command.client_id)
-        try:
-            await self._client.start_workflow(
-                ClientWorkflow.run, ClientInput(identify=command, policy=self.policy),
-                id=client_workflow, task_queue=self._task_queue,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-                id_conflict_policy=WorkflowIDConflictPolicy.FAIL)
-        except WorkflowAlreadyStartedError as exc:
-            first = await started_input(self._client, client_workflow, ClientInput)
-            ignored = {"actor", "at"}
-            if first.identify.model_dump(exclude=ignored) != command.model_dump(exclude=ignored):
-                raise DuplicateClientError(command.client_id) from exc
+        ignored = {"actor", "at"}
+        created = await start_once(
+            self._client, ClientWorkflow.run, ClientInput(identify=command, policy=self.policy),
+            workflow_id=client_workflow, task_queue=self._task_queue,
+            same_as_first=lambda first: (first.identify.model_dump(exclude=ignored)
+                                         == command.model_dump(exclude=ignored)),
+            duplicate=lambda: DuplicateClientError(command.client_id))
+        if not created:
             await self.view(command.client_id, by)
-            return Started(client_workflow, created=False)
-        return Started(client_workflow, created=True)
+        return Started(client_workflow, created)
 
     async def execute(
         self, client_id: str, command: ClientCommand, by: Principal,

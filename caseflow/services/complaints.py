@@ -7,8 +7,6 @@ from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from temporalio.client import Client, WorkflowExecutionStatus
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from caseflow.services.calls import (
@@ -20,7 +18,7 @@ from caseflow.services.calls import (
     execute_update,
     query_view,
     refused,
-    started_input,
+    start_once,
 )
 from domain.access import AccessDeniedError, Principal, check_complaint_step
 from domain.calendar import BusinessCalendar
@@ -98,23 +96,17 @@ class ComplaintService:
             raise refused(error) from error
         followed = await self._client_followed(command.client_id)
         case_workflow = workflow_id(command.case_id)
-        try:
-            await self._client.start_workflow(
-                ComplaintWorkflow.run,
-                ComplaintInput(registration=command, calendar=rules.calendar, policy=rules.policy,
-                               client_followed=followed),
-                id=case_workflow,
-                task_queue=self._task_queue,
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
-            )
-        except WorkflowAlreadyStartedError as exc:
-            first = await started_input(self._client, case_workflow, ComplaintInput)
-            if not same_registration(first.registration, command, received_at_given):
-                raise DuplicateCaseError(command.case_id) from exc
+        created = await start_once(
+            self._client, ComplaintWorkflow.run,
+            ComplaintInput(registration=command, calendar=rules.calendar, policy=rules.policy,
+                           client_followed=followed),
+            workflow_id=case_workflow, task_queue=self._task_queue,
+            same_as_first=lambda first: same_registration(first.registration, command,
+                                                          received_at_given),
+            duplicate=lambda: DuplicateCaseError(command.case_id))
+        if not created:
             await self.view(command.case_id, by)  # shown only to whom may read it
-            return Started(case_workflow, created=False)
-        return Started(case_workflow, created=True)
+        return Started(case_workflow, created)
 
     async def _client_followed(self, client_id: str) -> bool:
         """Does the client have a running relationship workflow? Most complainants do not, and
