@@ -9,7 +9,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
+    WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+)
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -136,7 +141,9 @@ async def execute_update(
                 names.COMMAND, request, result_type=result_type,
                 id=update_id(request, request_id))
         return result
-    except TimeoutError as exc:
+    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
+        # Our wait ran out (the SDK reports the cancelled call as its own error) or the
+        # server's did: either way the outcome is not known yet, never a server error.
         raise StillRecordingError(
             f"{what}: the step was received but its outcome is not known yet; send it again "
             "with the same request id to learn it") from exc

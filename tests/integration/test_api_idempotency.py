@@ -8,11 +8,16 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
+import asyncpg
 import pytest
+from temporalio.testing import WorkflowEnvironment
 
+from caseflow.services import calls
 from tests.api_stack import ApiStack, api_stack
-from tests.complaint_stack import ComplaintStack
+from tests.complaint_fixtures import register
+from tests.complaint_stack import ComplaintStack, complaint_stack
 from tests.integration.test_api import complaint, registered, stored_version
 
 
@@ -127,3 +132,29 @@ async def test_ids_with_chinese_characters_are_welcome(api: ApiStack) -> None:
     response = await api.post("officer", "/complaints", complaint(api, case_id=case_id))
     assert response.status_code == 201, response.text
     assert (await api.get("officer", f"/complaints/{case_id}")).status_code == 200
+
+
+async def test_a_step_whose_outcome_is_late_answers_503_then_its_outcome_once(
+    temporal_env: WorkflowEnvironment, pool: asyncpg.Pool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No worker runs, so the step cannot finish within the API's wait (shortened here): the
+    officer is told to retry (503 still_recording, Retry-After), never a 500; sent again with
+    its key once a worker runs, it answers its outcome and is recorded once. (Found by the API
+    bench on a slow machine: the SDK reports our cancelled wait as its own error.)"""
+    monkeypatch.setattr(calls, "UPDATE_WAIT", timedelta(seconds=1))
+    async with complaint_stack(temporal_env, pool, with_worker=False) as stack, \
+            api_stack(stack) as api:
+        now = await stack.now()
+        case_id = f"late-{uuid.uuid4().hex[:8]}"
+        await stack.register(register(actor=api.names["officer"], at=now, received_at=now,
+                                      case_id=case_id, outlet=api.outlet))
+        path, note = f"/complaints/{case_id}/add-note", {"text": "called back"}
+        late = await api.http.post(path, json=note, headers=keyed(api, "officer", "late-1"))
+        assert late.status_code == 503, late.text
+        assert late.json()["rule"] == "still_recording"
+        assert late.headers["Retry-After"] == "5"
+        async with stack.worker(cached=False):
+            again = await api.http.post(path, json=note, headers=keyed(api, "officer", "late-1"))
+            assert again.status_code == 200, again.text
+            types = [e.type for e in await stack.store.read_stream(f"complaint-{case_id}")]
+    assert types.count("note_added") == 1
