@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 from temporalio.client import Client
@@ -125,6 +126,7 @@ async def run(cases: int, requests: int, concurrency: int, rounds: int) -> str:
                                       timeout=60) as http):
             ids = await open_cases(service, cases)
             await _wait_for(http)
+            await _until_recorded(pool, ids)
 
             async def via_api(case_id: str) -> None:
                 response = await http.post(f"/complaints/{case_id}/add-note",
@@ -161,6 +163,22 @@ async def _direct(client: Client, case_id: str) -> None:
         names.COMMAND, CommandRequest(command=c.AddNote(actor=OFFICER.name, at=datetime.now(UTC),
                                                     text="called the client"), by=OFFICER),
         result_type=ComplaintView)
+
+
+async def _until_recorded(pool: Any, ids: list[str]) -> None:
+    """Until the worker has run every case's first task (its worklist row is written with the
+    first append): the commands measured then add to open cases, not to a backlog (a bench,
+    not a test: polling is fine)."""
+    started = time.perf_counter()
+    while True:
+        async with pool.acquire() as conn:
+            done = int(await conn.fetchval(
+                "SELECT count(*) FROM complaint_cases WHERE case_id = ANY($1)", ids))
+        print(f"  {done}/{len(ids)} cases recorded ({time.perf_counter() - started:.0f} s)",
+              flush=True)
+        if done == len(ids):
+            return
+        await asyncio.sleep(2)
 
 
 async def _wait_for(http: httpx.AsyncClient) -> None:
