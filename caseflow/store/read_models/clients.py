@@ -3,31 +3,13 @@ summary the client workflow sends (like the complaint worklist)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
-
 import asyncpg
 
-from caseflow.store import RecordedEvent
+from caseflow.store.read_models.rows import RowTable
 from domain.client.summary import ClientSummary
 
-_COLUMNS = list(ClientSummary.model_fields)
-_UPSERT = (
-    f"INSERT INTO client_profiles ({', '.join(_COLUMNS)}) "
-    f"VALUES ({', '.join(f'${i}' for i in range(1, len(_COLUMNS) + 1))}) "
-    "ON CONFLICT (client_id) DO UPDATE SET "
-    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c != "client_id")
-)
-
-
-async def project_client(
-    conn: asyncpg.Connection, recorded: Sequence[RecordedEvent], read_model: dict[str, Any]
-) -> None:
-    summary = ClientSummary.model_validate(read_model)
-    if summary.version != recorded[-1].version:
-        raise ValueError(f"client summary at version {summary.version} does not match the "
-                         f"stream at version {recorded[-1].version}")
-    await conn.execute(_UPSERT, *(getattr(summary, c) for c in _COLUMNS))
+CLIENT_ROWS = RowTable("client_profiles", "client_id", ClientSummary)
+project_client = CLIENT_ROWS.project
 
 
 async def list_clients(

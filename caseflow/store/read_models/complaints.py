@@ -7,37 +7,17 @@ each append: it is the single writer of the stream, so that state is the fold of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 import asyncpg
 
-from caseflow.store import RecordedEvent
+from caseflow.store.read_models.rows import RowTable
 from domain.complaint import EVENT_ADAPTER, fold
 from domain.complaint.summary import CaseSummary, summarize
 
-_COLUMNS = list(CaseSummary.model_fields)
-_UPSERT = (
-    f"INSERT INTO complaint_cases ({', '.join(_COLUMNS)}) "
-    f"VALUES ({', '.join(f'${i}' for i in range(1, len(_COLUMNS) + 1))}) "
-    "ON CONFLICT (case_id) DO UPDATE SET "
-    + ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c != "case_id")
-)
-
-
-async def write_case(conn: asyncpg.Connection, summary: CaseSummary) -> None:
-    await conn.execute(_UPSERT, *(getattr(summary, c) for c in _COLUMNS))
-
-
-async def project_complaint(
-    conn: asyncpg.Connection, recorded: Sequence[RecordedEvent], read_model: dict[str, Any]
-) -> None:
-    summary = CaseSummary.model_validate(read_model)
-    if summary.version != recorded[-1].version:
-        raise ValueError(f"case summary at version {summary.version} does not match the "
-                         f"stream at version {recorded[-1].version}")
-    await write_case(conn, summary)
+CASE_ROWS = RowTable("complaint_cases", "case_id", CaseSummary)
+write_case = CASE_ROWS.write
+project_complaint = CASE_ROWS.project
 
 
 async def rebuild_case(conn: asyncpg.Connection, stream_id: str) -> CaseSummary:
