@@ -7,9 +7,9 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from caseflow.audit.replay import TimelineEntry, timeline
+from caseflow.audit.replay import TimelineEntry, state_as_of, timeline
 from caseflow.store import EventStore, RecordedEvent
-from domain.client import EVENT_ADAPTER, ClientEvent, ClientState, fold
+from domain.client import CLIENT, EVENT_ADAPTER, ClientEvent, ClientState
 
 _NOT_DETAILS = frozenset({"type", "schema_version", "actor", "at"})
 
@@ -41,7 +41,7 @@ async def client_as_of(
     store: EventStore, stream_id: str, *, at: datetime | None = None,
     version: int | None = None,
 ) -> ClientAsOf:
-    events = await store.read_stream(stream_id, up_to_version=version, as_of=at)
-    state = fold([EVENT_ADAPTER.validate_python(e.data) for e in events])
+    events, state = await state_as_of(store, stream_id, CLIENT, EVENT_ADAPTER, at=at,
+                                      version=version)
     return ClientAsOf(stream_id=stream_id, as_of=at, up_to_version=version, state=state,
                       timeline=client_timeline(events))

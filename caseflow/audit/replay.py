@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from caseflow.store import EventStore, RecordedEvent
-from domain.complaint import EVENT_ADAPTER, ComplaintState, fold
+from domain.complaint import COMPLAINT, EVENT_ADAPTER, ComplaintState
 from domain.complaint.timeline import describe
+from domain.decider import Decider
+
+E = TypeVar("E")
+S = TypeVar("S")
 
 
 class TimelineEntry(BaseModel):
@@ -51,6 +55,16 @@ def timeline(
     ]
 
 
+async def state_as_of(
+    store: EventStore, stream_id: str, decider: Decider[Any, E, S, Any],
+    adapter: TypeAdapter[E], *, at: datetime | None, version: int | None,
+) -> tuple[list[RecordedEvent], S]:
+    """A stream's events up to a time or a version, and the state their fold makes (the
+    aggregate's own `evolve`: what the workflow folded when it decided)."""
+    events = await store.read_stream(stream_id, up_to_version=version, as_of=at)
+    return events, decider.fold(adapter.validate_python(e.data) for e in events)
+
+
 async def complaint_as_of(
     store: EventStore,
     stream_id: str,
@@ -58,7 +72,7 @@ async def complaint_as_of(
     at: datetime | None = None,
     version: int | None = None,
 ) -> CaseAsOf:
-    events = await store.read_stream(stream_id, up_to_version=version, as_of=at)
-    state = fold([EVENT_ADAPTER.validate_python(e.data) for e in events])
+    events, state = await state_as_of(store, stream_id, COMPLAINT, EVENT_ADAPTER, at=at,
+                                      version=version)
     return CaseAsOf(stream_id=stream_id, as_of=at, up_to_version=version, state=state,
                     timeline=timeline(events))
