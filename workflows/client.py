@@ -21,7 +21,7 @@ from workflows.timing import sleep_until, stamped
 
 with workflow.unsafe.imports_passed_through():
     from domain.access import SLA_CLOCK
-    from domain.client import ClientState, churn_risk, decide, fold, initial_state
+    from domain.client import CLIENT, ClientState, churn_risk, decide, fold, initial_state
     from domain.client.clock import next_client_alarm
     from domain.client.commands import ClockTick, Identify
     from domain.client.model import Stage
@@ -110,11 +110,7 @@ class ClientWorkflow:
                           next_alarm_at=alarm.at if alarm else None)
 
     async def _apply(self, command: Any) -> None:
-        try:
-            events = decide(self._state, command, self._policy)
-        except DomainError as error:
-            raise rejection(error) from None
-        state = fold(events, self._state)
+        state, events = recording.decide_all(CLIENT, self._state, [command], self._policy)
         await recording.record(
             self._stream_id, self._state.version, events,
             read_model=summarize_client(state, self._policy).model_dump(mode="json"),

@@ -24,6 +24,7 @@ from workflows.timing import sleep_until, stamped
 with workflow.unsafe.imports_passed_through():
     from domain.access import SLA_CLOCK
     from domain.complaint import (
+        COMPLAINT,
         ComplaintEvent,
         ComplaintState,
         Rules,
@@ -146,15 +147,7 @@ class ComplaintWorkflow:
     async def _apply(self, *commands: Command) -> None:
         """Decide (each command on the state the previous one leaves), store in one append, fold,
         notify. Callers hold the lock."""
-        state = self._state
-        events: list[ComplaintEvent] = []
-        try:
-            for command in commands:
-                decided = decide(state, command, self._rules)
-                state = fold(decided, state)
-                events += decided
-        except DomainError as error:
-            raise rejection(error) from None
+        state, events = recording.decide_all(COMPLAINT, self._state, commands, self._rules)
         await recording.record(
             self._stream_id, self._state.version, events,
             read_model=summarize(state).model_dump(mode="json"),

@@ -1,5 +1,7 @@
-"""How a workflow records a step: its decided events, the read-model row and the notifications
-they call for, in one append. Shared by every workflow; runs in the sandbox.
+"""How a workflow decides and records a step: the commands decided in turn on its aggregate's
+Decider (a refusal fails the update with its rule), then the decided events, the read-model row
+and the notifications they call for, in one append. Shared by every workflow; runs in the
+sandbox.
 
 The append is a regular activity, scheduled by the workflow task that decided the step. Its
 input (events with their ids and times, the row, the notifications) is therefore in the
@@ -15,18 +17,40 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from caseflow.store.records import NewEvent
+    from domain.decider import Decider
+    from domain.errors import DomainError
     from domain.notifications import Notification, NotifyItem
     from workflows import names
     from workflows.ports import AppendRequest, AppendResult, NotifyRequest
+    from workflows.requests import rejection
 
 DURABLE_APPEND = "append-as-activity-v1"
+
+E = TypeVar("E")
+S = TypeVar("S")
+X = TypeVar("X")
+
+
+def decide_all(decider: Decider[Any, E, S, X], state: S, commands: Sequence[Any], context: X
+               ) -> tuple[S, list[E]]:
+    """Decide each command on the state the previous one leaves: the state after all of them
+    and every event, in order. A refused command fails the update with the rule it breaks."""
+    events: list[E] = []
+    try:
+        for command in commands:
+            decided = decider.decide(state, command, context)
+            state = decider.fold(decided, state)
+            events += decided
+    except DomainError as error:
+        raise rejection(error) from None
+    return state, events
 
 APPEND_TIMEOUT = timedelta(seconds=10)
 """An append is one statement; a slower attempt is retried (harmless: appends are idempotent)."""
