@@ -1,14 +1,21 @@
 """A complaint tells its client's relationship workflow: churn risk rises while it is open, and
-an SLA breach makes a care contact due at once."""
+an SLA breach makes a care contact due at once. The client's history, whose link updates are sent
+by caseflow's own principal (`caseflow-complaints`), is a committed golden: it must keep
+replaying (a renamed system principal would no longer decode). Record it anew after a
+deliberate change: CASEFLOW_RECORD_HISTORIES=1 ./dev.sh test -k link"""
 
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import asyncpg
+from temporalio.client import WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer
 
 from caseflow.bootstrap import event_store
 from domain.client import ClientPolicy
@@ -19,8 +26,13 @@ from domain.tier import ClientTier
 from tests.complaint_fixtures import register
 from tests.complaint_stack import complaint_stack
 from tests.payload_keys import CONVERTER
+from workflows import names
 from workflows.client import ClientWorkflow
 from workflows.client_messages import ClientInput, ClientView, client_workflow_id
+from workflows.recording import DURABLE_APPEND
+from workflows.registry import SANDBOX_RUNNER, WORKFLOWS
+
+LINKED = Path(__file__).parents[1] / "histories" / f"client_linked_by_system@{DURABLE_APPEND}.json"
 
 
 async def test_complaint_raises_churn_risk_and_breach_schedules_care(
@@ -38,7 +50,7 @@ async def test_complaint_raises_churn_risk_and_breach_schedules_care(
                                       intermediary_products=0, family=0, occupation=0,
                                       social_standing=0)), policy=ClientPolicy()),
             id=client_workflow_id(client_id), task_queue=stack.task_queue)
-        before: ClientView = await client.query("view", result_type=ClientView)
+        before: ClientView = await client.query(names.VIEW, result_type=ClientView)
         assert before.churn_risk == 62  # one product (the deposit)
 
         case_id = f"L-{uuid.uuid4().hex[:8]}"
@@ -47,14 +59,14 @@ async def test_complaint_raises_churn_risk_and_breach_schedules_care(
             client_tier=ClientTier.CORE_PREMIUM, relationship_manager="rm-1"))
         await stack.execute(case_id, c.AssignHandler(actor="lobby-1", at=now,
                                                              handler="officer-1"))
-        opened: ClientView = await client.query("view", result_type=ClientView)
+        opened: ClientView = await client.query(names.VIEW, result_type=ClientView)
         assert opened.state.open_complaints == frozenset({case_id})
         assert opened.churn_risk == 72
 
         deadline = (await stack.view(case_id)).state.deadline
         assert deadline is not None
         await temporal_env.sleep(deadline.due_at - await stack.now() + timedelta(minutes=5))
-        breached: ClientView = await client.query("view", result_type=ClientView)
+        breached: ClientView = await client.query(names.VIEW, result_type=ClientView)
         assert breached.churn_risk == 92
         client_events = await store.read_stream(client.id)
         care = [e for e in client_events if e.type == "contact_due"][-1]
@@ -64,9 +76,27 @@ async def test_complaint_raises_churn_risk_and_breach_schedules_care(
         await stack.execute(case_id, c.Withdraw(actor="lobby-1", at=await stack.now(),
                                                         reason="resolved with the client"))
         await stack.env.client.get_workflow_handle(f"complaint-{case_id}").result()
-        closed: ClientView = await client.query("view", result_type=ClientView)
+        closed: ClientView = await client.query(names.VIEW, result_type=ClientView)
         assert closed.state.open_complaints == frozenset() and closed.churn_risk == 62
         await client.terminate(reason="test done")
+        history = await client.fetch_history()
+    assert await replays(history)
+    if os.environ.get("CASEFLOW_RECORD_HISTORIES") == "1":
+        LINKED.write_text(history.to_json(), encoding="utf-8")
+
+
+async def test_the_committed_history_of_a_linked_client_replays() -> None:
+    assert LINKED.exists(), f"golden {LINKED.name} missing: see this module's docstring"
+    history = WorkflowHistory.from_json(LINKED.stem, LINKED.read_text(encoding="utf-8"))
+    assert await replays(history)
+
+
+async def replays(history: WorkflowHistory) -> bool:
+    replayer = Replayer(workflows=WORKFLOWS, data_converter=CONVERTER,
+                        workflow_runner=SANDBOX_RUNNER)
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    assert result.replay_failure is None, result.replay_failure
+    return True
 
 
 async def test_a_client_without_a_relationship_workflow_is_not_called(
