@@ -165,7 +165,7 @@ async def execute_update(
 
 async def query_view(
     client: Client, workflow_id: str, result_type: type[T], not_found: Callable[[], CaseError],
-    by: Principal | None, outlet_of: Callable[[T], str | None],
+    by: Principal, outlet_of: Callable[[T], str | None],
 ) -> T:
     """The workflow's view, if `by` may read records of its outlet."""
     handle = client.get_workflow_handle(workflow_id)
@@ -175,11 +175,10 @@ async def query_view(
         if exc.status == RPCStatusCode.NOT_FOUND:
             raise not_found() from exc
         raise
-    if by is not None:
-        try:
-            check_read(by, outlet_of(view))
-        except AccessDeniedError as error:
-            raise refused(error) from error
+    try:
+        check_read(by, outlet_of(view))
+    except AccessDeniedError as error:
+        raise refused(error) from error
     return view
 
 
