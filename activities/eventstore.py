@@ -1,5 +1,6 @@
 """The append activity: the only way a workflow writes its stream. The events, the stream's
-read-model row and the notifications the step calls for are written in one transaction."""
+read-model row and the notifications the step calls for are written in one transaction; the
+notifications are then handed to their delivery (again on a retry: it starts each once)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncpg
 from temporalio import activity
 from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
 
+from activities.notify import Dispatcher
 from activities.outage import DependencyWatch
 from caseflow.store import DatabaseUnavailableError, EventStore, EventStoreError
 from workflows import names
@@ -20,8 +22,9 @@ class EventStoreActivities:
     """Bound to one store, which writes the read-model row and the notifications in the
     append's transaction."""
 
-    def __init__(self, store: EventStore) -> None:
+    def __init__(self, store: EventStore, dispatcher: Dispatcher) -> None:
         self._store = store
+        self._dispatcher = dispatcher
         self._database = DependencyWatch("PostgreSQL")
 
     @activity.defn(name=names.APPEND_EVENTS)
@@ -41,6 +44,7 @@ class EventStoreActivities:
             # stream's single writer; retried (and logged) until IT resolves it, never failed.
             raise ApplicationError(str(exc), type=type(exc).__name__) from exc
         self._database.reached()
+        await self._dispatcher.dispatch(request.notifications)
         return AppendResult(
             stream_version=recorded[-1].version,
             global_positions=[e.global_position for e in recorded],

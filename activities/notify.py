@@ -1,39 +1,65 @@
-"""Notifications through a port. The default adapter writes to the outbox table and the log;
-the bank plugs its SMS / e-mail gateway in behind the same `Notifier` protocol."""
+"""Handing recorded notifications to their delivery: one DeliveryWorkflow each (id
+`notification-<id>`), started once the step that calls for them is stored. Starting one again
+(a retried append or notify activity) finds it already there, so nothing is delivered twice."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Sequence
 from typing import Protocol
-from uuid import UUID
 
 from temporalio import activity
+from temporalio.client import Client
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from caseflow.store import EventStore
-from domain.notifications import Notification, NotifyItem
+from domain.notifications import NotifyItem
 from workflows import names
-from workflows.ports import NotifyRequest
+from workflows.ports import DeliveryInput, NotifyRequest, delivery_workflow_id
 
 
-class Notifier(Protocol):
-    async def send(self, notification_id: UUID, notification: Notification) -> None: ...
+class Dispatcher(Protocol):
+    async def dispatch(self, items: Sequence[NotifyItem]) -> None: ...
 
 
-class OutboxNotifier:
-    """Stores each notification once (by id) in the store's outbox for a gateway to deliver."""
+class DeliveryDispatcher:
+    """Starts a DeliveryWorkflow per notification on the task queue."""
 
-    def __init__(self, store: EventStore) -> None:
-        self._store = store
+    def __init__(self, temporal: Client, task_queue: str) -> None:
+        self._temporal = temporal
+        self._task_queue = task_queue
 
-    async def send(self, notification_id: UUID, notification: Notification) -> None:
-        await self._store.queue_notifications(
-            [NotifyItem(notification_id=notification_id, notification=notification)])
+    async def dispatch(self, items: Sequence[NotifyItem]) -> None:
+        await asyncio.gather(*(self._start(item) for item in items))
+
+    async def _start(self, item: NotifyItem) -> None:
+        # Started by an earlier attempt: its delivery is under way or done.
+        with contextlib.suppress(WorkflowAlreadyStartedError):
+            await self._temporal.start_workflow(
+                names.DELIVERY_WORKFLOW, DeliveryInput(item=item),
+                id=delivery_workflow_id(item.notification_id), task_queue=self._task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+
+
+class OutboxOnly:
+    """No delivery: notifications stay queued in the outbox (parts wired without a database,
+    whose deliveries and inboxes live there)."""
+
+    async def dispatch(self, items: Sequence[NotifyItem]) -> None:
+        return None
 
 
 class NotifyActivities:
-    def __init__(self, notifier: Notifier) -> None:
-        self._notifier = notifier
+    """Notifications that are not part of a step (a stopped process, a failed delivery): stored
+    in the outbox once each, then delivered."""
+
+    def __init__(self, store: EventStore, dispatcher: Dispatcher) -> None:
+        self._store = store
+        self._dispatcher = dispatcher
 
     @activity.defn(name=names.NOTIFY)
     async def notify(self, request: NotifyRequest) -> None:
-        for item in request.items:
-            await self._notifier.send(item.notification_id, item.notification)
+        await self._store.queue_notifications(request.items)
+        await self._dispatcher.dispatch(request.items)

@@ -20,10 +20,21 @@ from temporalio.client import Client
 from temporalio.worker import Interceptor, Worker
 
 from activities.client_link import ClientLinkActivities
+from activities.delivery import Channels, DeliveryActivities
 from activities.eventstore import EventStoreActivities
-from activities.notify import Notifier, NotifyActivities, OutboxNotifier
+from activities.notify import DeliveryDispatcher, Dispatcher, NotifyActivities, OutboxOnly
 from caseflow.config import Settings
+from caseflow.delivery.channels import (
+    EmailChannel,
+    LogOnlySms,
+    SmsGateway,
+    SmtpSettings,
+    WebhookChannel,
+    WebhookSettings,
+)
+from caseflow.messages import MessageTemplates
 from caseflow.policy.calendar import calendar_for
+from caseflow.policy.channels import ChannelPolicy, channel_policy
 from caseflow.policy.client import client_policy as load_client_policy
 from caseflow.runtime.embedded import connect_temporal, database_dsn
 from caseflow.services.clients import ClientService
@@ -60,7 +71,11 @@ class Parts:
     store: EventStore
     complaints: ComplaintService
     clients: ClientService
-    notifier: Notifier
+    dispatcher: Dispatcher
+    """Hands recorded notifications to their delivery (a DeliveryWorkflow each)."""
+    channels: Channels
+    templates: MessageTemplates
+    channel_policy: ChannelPolicy
     now: Clock
     task_queue: str
     database: asyncpg.Pool | None = field(default=None, repr=False)
@@ -86,14 +101,21 @@ class Parts:
     ) -> Worker:
         """A worker of every workflow and activity. `max_cached_workflows=0` makes every
         workflow task replay its history from scratch (no sticky cache)."""
-        store_activities = EventStoreActivities(self.store)
-        notify = NotifyActivities(self.notifier)
+        store_activities = EventStoreActivities(self.store, self.dispatcher)
+        notify = NotifyActivities(self.store, self.dispatcher)
         links = ClientLinkActivities(self.temporal)
+        activities: list[Any] = [store_activities.append_events, notify.notify,
+                                 links.link_client]
+        if self.database is not None:
+            delivery = DeliveryActivities(self.database, self.temporal, self.templates,
+                                          self.channel_policy, self.channels)
+            activities += [delivery.resolve_recipients, delivery.deliver,
+                           delivery.record_client_notice]
         return Worker(
             self.temporal,
             task_queue=task_queue or self.task_queue,
             workflows=list(workflows),
-            activities=[store_activities.append_events, notify.notify, links.link_client],
+            activities=activities,
             workflow_runner=SANDBOX_RUNNER,
             max_cached_workflows=max_cached_workflows,
             interceptors=interceptors,
@@ -109,18 +131,23 @@ def bootstrap(
     calendar: CalendarSource | BusinessCalendar | None = None,
     sla_policy: SlaPolicy | None = None,
     client_policy: ClientPolicy | None = None,
-    notifier: Notifier | None = None,
+    dispatcher: Dispatcher | None = None,
+    sms: SmsGateway | None = None,
     clock: Clock = wall_clock,
     task_queue: str | None = None,
 ) -> Parts:
     """Production wiring unless overridden: the store on `pool`; the official calendar plus
     the bank's entries (`calendar`: a fixed calendar, or a function of the years a case needs);
-    the shipped or configured SLA and client policies; notifications to the store's outbox."""
+    the shipped or configured SLA and client policies; notifications stored in the outbox and
+    delivered by a DeliveryWorkflow each (only stored when there is no database), through the
+    channels the settings configure (`sms`: the bank's gateway; default: log only)."""
     if store is None:
         if pool is None:
             raise ValueError("bootstrap needs a database pool or a store")
         store = event_store(pool)
     queue = task_queue or settings.task_queue
+    if dispatcher is None:
+        dispatcher = DeliveryDispatcher(temporal, queue) if pool is not None else OutboxOnly()
     return Parts(
         settings=settings,
         temporal=temporal,
@@ -129,11 +156,31 @@ def bootstrap(
                                     calendar=_calendar_source(calendar, settings)),
         clients=ClientService(temporal, queue,
                               client_policy or load_client_policy(settings.client_policy)),
-        notifier=notifier or OutboxNotifier(store),
+        dispatcher=dispatcher,
+        channels=channels_from(settings, sms or LogOnlySms()),
+        templates=MessageTemplates(settings.zone, settings.message_templates),
+        channel_policy=channel_policy(settings.channel_policy),
         now=clock,
         task_queue=queue,
         database=pool,
     )
+
+
+def channels_from(settings: Settings, sms: SmsGateway) -> Channels:
+    """The channel adapters the settings configure."""
+    email = webhook = None
+    if settings.smtp_host:
+        email = EmailChannel(SmtpSettings(
+            host=settings.smtp_host, port=settings.smtp_port, sender=settings.smtp_sender,
+            username=settings.smtp_username,
+            password=settings.smtp_password.get_secret_value() if settings.smtp_password
+            else None, starttls=settings.smtp_starttls, tls=settings.smtp_tls))
+    if settings.webhook_url:
+        if settings.webhook_secret is None:
+            raise ValueError("CASEFLOW_WEBHOOK_URL needs CASEFLOW_WEBHOOK_SECRET (its signature)")
+        webhook = WebhookChannel(WebhookSettings(
+            url=settings.webhook_url, secret=settings.webhook_secret.get_secret_value()))
+    return Channels(sms=sms, email=email, webhook=webhook)
 
 
 def _calendar_source(given: CalendarSource | BusinessCalendar | None, settings: Settings

@@ -48,6 +48,26 @@ class Settings(BaseSettings):
     api_port: int = 8000
     client_policy: Path | None = None
     """The bank's client policy (JSON, see caseflow/policy/client_policy.json); unset: shipped."""
+    # Messages (see the README's "Alerts and messages").
+    smtp_host: str | None = None
+    """The mail server for e-mail; unset: no e-mail (`./dev.sh up` runs a local mail sink)."""
+    smtp_port: int = 25
+    smtp_sender: str = "caseflow@bank.example"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_tls: bool = False
+    webhook_url: str | None = None
+    """The bank's webhook (WeCom / DingTalk robot, message bus) for the kinds the channel
+    policy names; unset: no webhook."""
+    webhook_secret: SecretStr | None = None
+    """The HMAC key of the webhook's X-Caseflow-Signature header (required with webhook_url)."""
+    message_templates: Path | None = None
+    """The bank's own message templates (<language>/<kind>.txt), searched before the shipped."""
+    channel_policy: Path | None = None
+    """Which kinds go through which channels (JSON, see caseflow/policy/channels.json)."""
+    organisation: Path | None = None
+    """Units and staff loaded at start (the embedded demo: caseflow/policy/organisation.json)."""
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "INFO"
 

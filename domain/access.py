@@ -72,6 +72,7 @@ SYSTEM_STEPS: dict[str, frozenset[str]] = {
     "caseflow-sla-clock": frozenset({"raise_warning", "record_breach", "escalate_overdue",
                                      "acknowledge_client", "clock"}),
     "caseflow-complaints": frozenset({"link_complaint"}),
+    "caseflow-messages": frozenset({"record_client_notice"}),
 }
 """caseflow's own principals and the only steps each may take."""
 SYSTEM_ONLY = frozenset().union(*SYSTEM_STEPS.values())
@@ -81,6 +82,8 @@ SLA_CLOCK = Principal(name="caseflow-sla-clock", role=Role.SYSTEM)
 """The SLA and contact clocks: warnings, breaches, escalations, acknowledgements, ticks."""
 COMPLAINT_LINK = Principal(name="caseflow-complaints", role=Role.SYSTEM)
 """Tells a client's relationship workflow about the client's complaint cases."""
+MESSAGES = Principal(name="caseflow-messages", role=Role.SYSTEM)
+"""Records on a case what became of a message to its client."""
 
 
 def check_staff(principal: Principal | None, actor: str, outlet: str | None, step: str

@@ -17,6 +17,7 @@ from temporalio.client import WorkflowExecutionStatus
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.notify import OutboxOnly
 from caseflow.bootstrap import Parts, bootstrap
 from caseflow.config import Settings
 from caseflow.services.complaints import ComplaintService, Started
@@ -122,20 +123,26 @@ class ComplaintStack:
 
 
 def parts_for(temporal: client.Client, pool: asyncpg.Pool | None, *,
-              task_queue: str | None = None, **overrides: Any) -> Parts:
+              task_queue: str | None = None, settings: Settings | None = None,
+              **overrides: Any) -> Parts:
     """The production wiring on a test's servers, on its own task queue unless given one."""
-    return bootstrap(Settings(), temporal, pool, task_queue=task_queue or f"tq-{uuid.uuid4()}",
-                     **overrides)
+    return bootstrap(settings or Settings(), temporal, pool,
+                     task_queue=task_queue or f"tq-{uuid.uuid4()}", **overrides)
 
 
 @asynccontextmanager
 async def complaint_stack(
     env: WorkflowEnvironment, pool: asyncpg.Pool | None, *, store: EventStore | None = None,
-    with_worker: bool = True, **overrides: Any,
+    with_worker: bool = True, deliver: bool = False, **overrides: Any,
 ) -> AsyncIterator[ComplaintStack]:
     """The production wiring on the time-skipping server, on its own task queue, with the test
     calendar (overrides go to `bootstrap`). `with_worker=False`: the test runs its own workers
-    (stack.worker())."""
+    (stack.worker()). `deliver=True`: notifications are delivered as in production (a
+    DeliveryWorkflow each, which records on the case what became of its notices to the client);
+    otherwise they are only stored in the outbox, so that a test about the case sees its own
+    steps alone (tests/integration/test_delivery.py is about delivery)."""
+    if not deliver:
+        overrides.setdefault("dispatcher", OutboxOnly())
     now = await env.get_current_time()
     today = now.astimezone(SHANGHAI).date()
     temporal, started = recording_client(env)

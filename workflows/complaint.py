@@ -59,6 +59,7 @@ class ComplaintWorkflow:
         self._rules = Rules(calendar=start.calendar, policy=start.policy)
         self._stream_id = workflow_id(start.registration.case_id)
         self._client_followed = start.client_followed
+        self._contact = start.registration.contact
         self._state = initial_state()
         self._lock = asyncio.Lock()
         self._requests = RequestLedger()
@@ -151,7 +152,7 @@ class ComplaintWorkflow:
         await recording.record(
             self._stream_id, self._state.version, events,
             read_model=summarize(state).model_dump(mode="json"),
-            notifications=notifications_for(state, events, self._stream_id, self._rules.policy))
+            notifications=notifications_for(state, events, self._stream_id, self._contact))
         self._state = state
         self._registering = None
         await self._link_client(events)

@@ -4,14 +4,14 @@ workflows never import an activity)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from caseflow.store.records import NewEvent
-from domain.notifications import NotifyItem
+from domain.notifications import Channel, NotifyItem
 
 
 class AppendRequest(BaseModel):
@@ -52,3 +52,111 @@ class LinkClientRequest(BaseModel):
     link_id: str | None = None
     """The update id on the client's workflow: a link sent again is taken once (None in
     histories from before it)."""
+
+
+# -- delivering a notification ---------------------------------------------------------------
+
+def delivery_workflow_id(notification_id: UUID) -> str:
+    return f"notification-{notification_id}"
+
+
+class DeliveryInput(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    item: NotifyItem
+
+
+class Route(BaseModel):
+    """One recipient of a notification and the channels to reach them by. Holds contact details
+    (personal data): it lives only in sealed Temporal payloads."""
+
+    model_config = ConfigDict(frozen=True)
+
+    recipient: str
+    """A user name, "client:<id>" or "webhook": the key of the recipient's delivery records."""
+    channels: tuple[Channel, ...]
+    first_that_works: bool = False
+    """Try the channels in order and stop at the first that delivers (the client), instead of
+    every channel at once (staff)."""
+    language: str = "zh"
+    email: str | None = Field(default=None, repr=False)
+    mobile: str | None = Field(default=None, repr=False)
+    route: str | None = None
+    """How the address reached this recipient, when it fell back (recorded)."""
+
+
+class Unresolved(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    address: str
+    reason: str
+
+
+class RetrySchedule(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    attempts: int
+    first_interval: timedelta
+    max_interval: timedelta
+
+
+class DeliveryPlan(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    routes: list[Route]
+    unresolved: list[Unresolved] = []
+    retry: RetrySchedule
+
+
+class DeliverRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    item: NotifyItem
+    route: Route
+    channel: Channel
+    at: datetime
+    """When the workflow sent it (the message's date on every attempt)."""
+    attempts: int
+
+
+class DeliveryOutcome(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    recipient: str
+    channel: Channel
+    delivered: bool
+    skipped: bool = False
+    reason: str | None = None
+
+
+class DeliveryReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    notification_id: UUID
+    outcomes: list[DeliveryOutcome]
+    unresolved: list[Unresolved] = []
+
+    @property
+    def failures(self) -> list[str]:
+        """What went wrong, in words (ids and channels, never contact details)."""
+        failed = [f"{o.recipient} ({o.channel.value}): {o.reason}" for o in self.outcomes
+                  if not o.delivered and not o.skipped]
+        reached = {o.recipient for o in self.outcomes if o.delivered}
+        unreached = [f"{r}: no channel reached them" for r in
+                     dict.fromkeys(o.recipient for o in self.outcomes)
+                     if r not in reached and not any(
+                         not o.delivered and not o.skipped and o.recipient == r
+                         for o in self.outcomes)]
+        return [*(f"{u.address}: {u.reason}" for u in self.unresolved), *failed, *unreached]
+
+
+class ClientNoticeRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    stream_id: str
+    notice: str
+    notification_id: UUID
+    delivered: bool
+    channel: Channel | None
+    reason: str | None
+    at: datetime

@@ -9,8 +9,9 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from workflows.client import ClientWorkflow
 from workflows.complaint import ComplaintWorkflow
+from workflows.delivery import DeliveryWorkflow
 
-WORKFLOWS: list[type[Any]] = [ComplaintWorkflow, ClientWorkflow]
+WORKFLOWS: list[type[Any]] = [ComplaintWorkflow, ClientWorkflow, DeliveryWorkflow]
 
 # domain/ is pure, so it is safe (and much faster) to share it with the sandbox instead of
 # re-importing it for every workflow run; pydantic likewise; and the workflows' own helpers,

@@ -18,6 +18,7 @@ from domain.client.events import (
 from domain.client.model import CareOccasion, Stage, month_day_date
 from domain.client.policy import ClientPolicy
 from domain.client.state import ClientState
+from domain.notifications import role_at
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ def next_contact_due(state: ClientState, policy: ClientPolicy) -> datetime | Non
 
 
 def supervisor(state: ClientState) -> str:
-    return f"supervisor-of:{state.manager or 'unassigned'}"
+    """The supervisors of the client's outlet (the manager's supervisors)."""
+    return role_at("supervisor", state.outlet)
 
 
 def pending_alarms(state: ClientState, policy: ClientPolicy) -> list[ClientAlarm]:
@@ -119,7 +121,7 @@ def due_now(
 ) -> list[ClientEvent]:
     """Events for every alarm due at `now` (a late wake raises them all, in order)."""
     events: list[ClientEvent] = []
-    manager = (state.manager or "outlet-head",)
+    manager = (state.manager or role_at("outlet_head", state.outlet),)
     for alarm in pending_alarms(state, policy):
         if alarm.at > now:
             break

@@ -1,4 +1,4 @@
-"""Who is told what when the client's clock raises an alarm. Texts carry ids only."""
+"""Who is told what when the client's clock raises an alarm. Facts carry ids only."""
 
 from __future__ import annotations
 
@@ -14,35 +14,37 @@ from domain.client.events import (
     ReviewDue,
 )
 from domain.client.state import ClientState
-from domain.notifications import Notification
+from domain.notifications import Notification, role_at
 
-_SUBJECTS = {
-    ContactDue: "Contact due",
-    ContactOverdue: "Contact OVERDUE",
-    ReviewDue: "Portfolio review due",
-    ReassessmentDue: "Tier re-assessment due",
-}
+
+def recipient(address: str, state: ClientState) -> str:
+    """An address the organisation can resolve: older histories' placeholders ("outlet-head",
+    "supervisor-of:<manager>") and a retention's bare "outlet_head" read as the outlet's."""
+    if address in ("outlet-head", "outlet_head"):
+        return role_at("outlet_head", state.outlet)
+    if address.startswith("supervisor-of:"):
+        return role_at("supervisor", state.outlet)
+    return address
 
 
 def notifications_for(
     state: ClientState, events: Sequence[ClientEvent], stream_id: str
 ) -> list[Notification]:
     out: list[Notification] = []
+    client = state.client_id or ""
+
+    def note(kind: str, to: Sequence[str], **facts: str) -> None:
+        out.append(Notification(
+            kind=kind, stream_id=stream_id, unit=state.outlet,
+            recipients=tuple(dict.fromkeys(recipient(a, state) for a in to)),
+            facts={"client_id": client, **facts}))
+
     for event in events:
         if isinstance(event, ContactDue | ContactOverdue | ReviewDue | ReassessmentDue):
-            out.append(Notification(
-                kind=event.type, stream_id=stream_id, recipients=event.alerted,
-                subject=f"{_SUBJECTS[type(event)]}: client {state.client_id}",
-                body=f"Due {event.due_at.isoformat()}."))
+            note(event.type, event.alerted, due_at=event.due_at.isoformat())
         elif isinstance(event, CareDue):
-            out.append(Notification(
-                kind=event.type, stream_id=stream_id, recipients=event.alerted,
-                subject=f"Care: {event.occasion.value.replace('_', ' ')} of client "
-                        f"{state.client_id} on {event.day.isoformat()}",
-                body="Prepare a greeting (respect the client's contact preference)."))
+            note(event.type, event.alerted, occasion=event.occasion.value,
+                 day=event.day.isoformat())
         elif isinstance(event, ClosureRequested) and event.retention_by != "none":
-            out.append(Notification(
-                kind="retention_needed", stream_id=stream_id, recipients=(event.retention_by,),
-                subject=f"Client {state.client_id} asked to close {event.account}",
-                body="A premium client's closure: attempt retention and record the outcome."))
+            note("retention_needed", (event.retention_by,), account=event.account)
     return out

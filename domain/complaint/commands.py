@@ -6,12 +6,15 @@ Every command carries who asks (`actor`) and when (`at`): the domain never reads
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
 from domain.complaint.model import Channel, ClientTier, EscalationReason, ReplyMethod
 from domain.messages import Command as _Command
 from domain.messages import Identifier, Name, Text
+from domain.notifications import Channel as NoticeChannel
+from domain.notifications import ClientContact
 
 
 class RegisterComplaint(_Command):
@@ -25,6 +28,9 @@ class RegisterComplaint(_Command):
     description: Text
     outlet: Name
     received_at: AwareDatetime
+    contact: ClientContact | None = None
+    """How the client asked to be told (personal data: it stays in the case's sealed Temporal
+    history and is never recorded with the events)."""
 
 
 class ResolveOnSpot(_Command):
@@ -91,6 +97,17 @@ class AddNote(_Command):
     text: Text
 
 
+class RecordClientNotice(_Command):
+    """What became of a message to the client (sent by caseflow's messaging, never a user)."""
+
+    kind: Literal["record_client_notice"] = "record_client_notice"
+    notice: Name
+    notification_id: UUID
+    delivered: bool
+    channel: NoticeChannel | None = None
+    reason: Text | None = None
+
+
 # Commands from the case's own clock (timers in the workflow), never from an officer.
 class RaiseWarning(_Command):
     kind: Literal["raise_warning"] = "raise_warning"
@@ -106,9 +123,12 @@ class EscalateOverdue(_Command):
 
 OfficerCommand = Annotated[
     RegisterComplaint | ResolveOnSpot | AssignHandler | RecordFindings | RequestExtension
-    | DecideExtension | Escalate | ReplyToClient | RecordFeedback | Withdraw | AddNote,
+    | DecideExtension | Escalate | ReplyToClient | RecordFeedback | Withdraw | AddNote
+    | RecordClientNotice,
     Field(discriminator="kind"),
 ]
+"""What comes in through the workflow's `command` update (from users, or from caseflow's
+messaging for RecordClientNotice)."""
 
 
 class AcknowledgeClient(_Command):
@@ -121,6 +141,6 @@ ClockCommand = RaiseWarning | RecordBreach | EscalateOverdue
 Command = Annotated[
     RegisterComplaint | ResolveOnSpot | AssignHandler | RecordFindings | RequestExtension
     | DecideExtension | Escalate | ReplyToClient | RecordFeedback | Withdraw | AddNote
-    | AcknowledgeClient | RaiseWarning | RecordBreach | EscalateOverdue,
+    | RecordClientNotice | AcknowledgeClient | RaiseWarning | RecordBreach | EscalateOverdue,
     Field(discriminator="kind"),
 ]

@@ -17,6 +17,7 @@ from domain.complaint.commands import (
     EscalateOverdue,
     RaiseWarning,
     RecordBreach,
+    RecordClientNotice,
     RecordFeedback,
     RecordFindings,
     RegisterComplaint,
@@ -30,6 +31,7 @@ from domain.complaint.events import (
     CaseEscalated,
     CaseReopened,
     ClientAcknowledged,
+    ClientNoticeRecorded,
     ClientReplied,
     ComplaintEvent,
     ComplaintRegistered,
@@ -89,7 +91,7 @@ def decide(
                 raise RuleViolationError("received_at is later than the registration itself")
             deadline = deadline_after(command.received_at, rules.policy.reply_working_days,
                                       rules.calendar, rules.policy)
-            fields = command.model_dump(exclude={"kind", "actor", "at"})
+            fields = command.model_dump(exclude={"kind", "actor", "at", "contact"})
             return [ComplaintRegistered(**base, **fields),
                     DeadlineSet(**base, deadline=deadline, reason="registered")]
 
@@ -195,6 +197,14 @@ def decide(
             if state.status == Status.NEW:
                 raise IllegalStepError("register the complaint before adding notes")
             return [NoteAdded(**base, text=command.text)]
+
+        case RecordClientNotice():
+            if any(n.notification_id == command.notification_id for n in state.client_notices):
+                raise IllegalStepError("what became of this message is already recorded")
+            return [ClientNoticeRecorded(**base, notice=command.notice,
+                                         notification_id=command.notification_id,
+                                         delivered=command.delivered, channel=command.channel,
+                                         reason=command.reason)]
 
         case RaiseWarning():
             deadline = _clock_deadline(state)

@@ -4,6 +4,7 @@ version; stored as JSON in the event store and folded by `evolve`."""
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter
 
@@ -15,6 +16,7 @@ from domain.complaint.model import (
     ReplyMethod,
 )
 from domain.messages import Event
+from domain.notifications import Channel as NoticeChannel
 from domain.sla import Deadline, Rung
 
 
@@ -40,6 +42,17 @@ class DeadlineSet(Event):
 class ClientAcknowledged(Event):
     type: Literal["client_acknowledged"] = "client_acknowledged"
     expected_reply_by: AwareDatetime
+
+
+class ClientNoticeRecorded(Event):
+    """What became of a message to the client: told, by which channel; or not, and why."""
+
+    type: Literal["client_notice_recorded"] = "client_notice_recorded"
+    notice: str
+    notification_id: UUID
+    delivered: bool
+    channel: NoticeChannel | None
+    reason: str | None
 
 
 class ResolvedOnSpot(Event):
@@ -154,7 +167,7 @@ ComplaintEvent = Annotated[
     | FindingsRecorded | ExtensionRequested | ExtensionApproved | ExtensionRejected
     | ExtensionRequestLapsed | CaseEscalated | ClientReplied | FeedbackRecorded | CaseReopened
     | ComplaintWithdrawn | CaseClosed | NoteAdded | DeadlineWarningRaised | DeadlineBreached
-    | OverdueEscalated,
+    | OverdueEscalated | ClientNoticeRecorded,
     Field(discriminator="type"),
 ]
 
@@ -167,7 +180,7 @@ EVENT_TYPES: dict[tuple[str, int], type[BaseModel]] = {
         FindingsRecorded, ExtensionRequested, ExtensionApproved, ExtensionRejected,
         ExtensionRequestLapsed, CaseEscalated,
         ClientReplied, FeedbackRecorded, CaseReopened, ComplaintWithdrawn, CaseClosed, NoteAdded,
-        DeadlineWarningRaised, DeadlineBreached, OverdueEscalated,
+        DeadlineWarningRaised, DeadlineBreached, OverdueEscalated, ClientNoticeRecorded,
     )
 }
 """(type, schema version) -> model: what the event store validates complaint events against."""

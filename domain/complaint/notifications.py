@@ -1,11 +1,10 @@
-"""Who is told what when complaint events happen. Pure: the workflow sends what this returns."""
+"""Who is told what when complaint events happen. Pure: the workflow sends what this returns;
+the bank's templates (caseflow/messages) turn each kind and its facts into the texts."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
-from domain.complaint.decider import address
 from domain.complaint.events import (
     CaseEscalated,
     ClientAcknowledged,
@@ -19,62 +18,58 @@ from domain.complaint.events import (
 )
 from domain.complaint.model import EscalationReason
 from domain.complaint.state import ComplaintState
-from domain.notifications import Notification
-from domain.sla import Rung, SlaPolicy
+from domain.notifications import ClientContact, Notification, client_address, role_at
+from domain.sla import Rung
 
-
-def client_address(state: ComplaintState) -> str:
-    return f"client:{state.client_id}"
+CLIENT_NOTICES = frozenset({"acknowledgement", "new_expected_time", "case_reopened"})
+"""What the client is told; whether it reached them is recorded on the case."""
 
 
 def notifications_for(
-    state: ComplaintState, events: Sequence[ComplaintEvent], stream_id: str, policy: SlaPolicy
+    state: ComplaintState, events: Sequence[ComplaintEvent], stream_id: str,
+    contact: ClientContact | None = None,
 ) -> list[Notification]:
-    """`state` is the state after the events. Texts carry case ids, never client details."""
-    zone = ZoneInfo(policy.time_zone)
-    case = state.case_id
+    """`state` is the state after the events; `contact`, how the client asked to be told. Facts
+    carry case ids and instants, never client details."""
+    case = state.case_id or ""
     out: list[Notification] = []
 
-    def note(kind: str, to: Sequence[str], subject: str, body: str) -> None:
+    def note(kind: str, to: Sequence[str], **facts: str) -> None:
         if to:
-            out.append(Notification(kind=kind, stream_id=stream_id, recipients=tuple(to),
-                                    subject=subject, body=body))
+            client = any(r.startswith("client:") for r in to)
+            out.append(Notification(kind=kind, stream_id=stream_id,
+                                    recipients=tuple(dict.fromkeys(to)),
+                                    facts={"case_id": case, **facts}, unit=state.outlet,
+                                    client_contact=contact if client else None))
 
+    client = [client_address(state.client_id)]
     for event in events:
         match event:
             case ComplaintRegistered() if event.client_tier.is_premium and \
                     event.relationship_manager:
                 note("premium_client_complaint", [event.relationship_manager],
-                     f"Complaint {case} from your client",
-                     f"Your client registered complaint {case} ({event.category}).")
+                     category=event.category)
             case ClientAcknowledged():
-                due = event.expected_reply_by.astimezone(zone)
-                note("acknowledgement", [client_address(state)],
-                     f"We have received your complaint {case}",
-                     f"We will reply by {due:%Y-%m-%d %H:%M} at the latest.")
+                note("acknowledgement", client, reply_by=event.expected_reply_by.isoformat())
             case DeadlineSet() if event.reason == "extension_approved":
-                due = event.deadline.due_at.astimezone(zone)
-                note("new_expected_time", [client_address(state)],
-                     f"Your complaint {case}: new expected reply time",
-                     f"We need more time and will reply by {due:%Y-%m-%d %H:%M}.")
+                note("new_expected_time", client, reply_by=event.deadline.due_at.isoformat())
+            case DeadlineSet() if event.reason == "reopened":
+                note("case_reopened", client, reply_by=event.deadline.due_at.isoformat())
             case ExtensionRequested():
-                note("extension_requested", [address(Rung.SUPERVISOR, state.outlet)],
-                     f"Extension requested for complaint {case}", event.reason)
+                note("extension_requested", [role_at(Rung.SUPERVISOR, state.outlet)],
+                     reason=event.reason)
             case CaseEscalated():
                 to = [event.to]
                 if event.reason == EscalationReason.MEDIA_ATTENTION:
-                    to += [address(Rung.OUTLET_HEAD, state.outlet), "branch-office"]
-                note("escalation", to, f"Complaint {case} escalated ({event.reason.value})",
-                     event.details)
+                    to += [role_at(Rung.OUTLET_HEAD, state.outlet),
+                           role_at("press_office", state.outlet)]
+                note("escalation", to, reason=event.reason.value, details=event.details)
             case DeadlineWarningRaised():
-                note("sla_warning", event.alerted, f"Complaint {case} is due today",
-                     f"Reply to the client before {event.due_at.astimezone(zone):%H:%M}.")
+                note("sla_warning", event.alerted, due_at=event.due_at.isoformat())
             case DeadlineBreached():
-                note("sla_breach", [*event.alerted, address(event.escalated_to, state.outlet)],
-                     f"Complaint {case} missed its deadline",
-                     f"Due {event.due_at.astimezone(zone):%Y-%m-%d %H:%M}; escalated to "
-                     f"{event.escalated_to.value}.")
+                note("sla_breach", [*event.alerted, role_at(event.escalated_to, state.outlet)],
+                     due_at=event.due_at.isoformat(), escalated_to=event.escalated_to.value)
             case OverdueEscalated():
-                note("sla_escalation", event.alerted, f"Complaint {case} still open past deadline",
-                     f"Escalation level {event.level}: {event.escalated_to.value}.")
+                note("sla_escalation", event.alerted, level=str(event.level),
+                     escalated_to=event.escalated_to.value)
     return out

@@ -12,6 +12,7 @@ from domain.complaint.events import (
     CaseEscalated,
     CaseReopened,
     ClientAcknowledged,
+    ClientNoticeRecorded,
     ClientReplied,
     ComplaintEvent,
     ComplaintRegistered,
@@ -49,6 +50,8 @@ class ComplaintState(BaseModel):
     received_at: datetime | None = None
     registered_by: str | None = None
     acknowledged_at: datetime | None = None
+    client_notices: tuple[ClientNoticeRecorded, ...] = ()
+    """What became of each message to the client (told by which channel, or why not)."""
     handler: str | None = None
     deadline: Deadline | None = None
     warned_for: datetime | None = None
@@ -101,6 +104,8 @@ def evolve(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                                         "warned_for": None, "breached_for": None})
         case ClientAcknowledged():
             return s.model_copy(update={"acknowledged_at": event.at})
+        case ClientNoticeRecorded():
+            return s.model_copy(update={"client_notices": (*s.client_notices, event)})
         case ResolvedOnSpot():
             return s
         case HandlerAssigned():

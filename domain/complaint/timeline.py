@@ -7,6 +7,7 @@ from domain.complaint.events import (
     CaseEscalated,
     CaseReopened,
     ClientAcknowledged,
+    ClientNoticeRecorded,
     ClientReplied,
     ComplaintEvent,
     ComplaintRegistered,
@@ -38,6 +39,11 @@ def describe(event: ComplaintEvent) -> str:
                     f"working days [{d.calendar_version}, {d.policy_version}]")
         case ClientAcknowledged():
             return f"client told to expect a reply by {event.expected_reply_by.isoformat()}"
+        case ClientNoticeRecorded() if event.delivered:
+            channel = event.channel.value if event.channel else "?"
+            return f"client told ({event.notice}) by {channel}"
+        case ClientNoticeRecorded():
+            return f"telling the client ({event.notice}) failed: {event.reason}"
         case ResolvedOnSpot():
             return "resolved on the spot"
         case HandlerAssigned():

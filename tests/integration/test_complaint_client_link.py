@@ -71,7 +71,8 @@ async def test_complaint_raises_churn_risk_and_breach_schedules_care(
         client_events = await store.read_stream(client.id)
         care = [e for e in client_events if e.type == "contact_due"][-1]
         assert deadline.due_at <= care.occurred_at < deadline.due_at + timedelta(minutes=5)
-        assert care.data["alerted"] == ["outlet-head"]  # no sale yet: no named manager
+        # No sale yet, so no named manager: the outlet head (of an unknown outlet: none given).
+        assert care.data["alerted"] == ["outlet_head@unknown-unit"]
 
         await stack.execute(case_id, c.Withdraw(actor="lobby-1", at=await stack.now(),
                                                         reason="resolved with the client"))
