@@ -230,7 +230,7 @@ async def test_a_client_without_a_contact_is_recorded_as_not_told_and_supervisor
     case_id = await start_case(stack, org)
     reports = await delivered(stack, pool, workflow_id(case_id))
     assert reports["acknowledgement"][0].failures == [
-        f"client:K1: the bank holds no contact for the client"]
+        "client:K1: the bank holds no contact for the client"]
     await until(lambda: _notices(stack, case_id, 1))
     [notice] = (await stack.view(case_id)).state.client_notices
     assert not notice.delivered and "no contact" in (notice.reason or "")
