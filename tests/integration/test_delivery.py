@@ -95,9 +95,10 @@ async def org(pool: asyncpg.Pool) -> Org:
 
 
 def settings(smtp: SmtpServer, webhook: WebhookReceiver | None = None, **more: Any) -> Settings:
-    hook = {"webhook_url": f"http://127.0.0.1:{webhook.port}/hook",
-            "webhook_secret": SECRET} if webhook else {}
-    return Settings(smtp_host="127.0.0.1", smtp_port=smtp.port, **hook, **more)
+    hook: dict[str, Any] = {"webhook_url": f"http://127.0.0.1:{webhook.port}/hook",
+                            "webhook_secret": SECRET} if webhook else {}
+    return Settings.model_validate({"smtp_host": "127.0.0.1", "smtp_port": smtp.port, **hook,
+                                    **more})
 
 
 @pytest.fixture
