@@ -171,7 +171,8 @@ class DeliveryActivities:
     async def _send(self, request: DeliverRequest, message: Message) -> None:
         item, route = request.item, request.route
         outgoing = Outgoing(key=f"{item.notification_id}/{route.recipient}",
-                            subject=message.subject, body=message.body, sent_at=request.at)
+                            subject=message.subject, body=message.body,
+                            sent_at=request.at.astimezone(self._templates.zone))
         match request.channel:
             case Channel.INBOX:
                 async with self._pool.acquire() as conn, conn.transaction():

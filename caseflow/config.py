@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     smtp_host: str | None = None
     """The mail server for e-mail; unset: no e-mail (`./dev.sh up` runs a local mail sink)."""
     smtp_port: int = 25
+    mail_sink_port: int = 8025
+    """Where `./dev.sh up` runs its local mail sink when no smtp_host is set."""
     smtp_sender: str = "caseflow@bank.example"
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None

@@ -14,6 +14,7 @@ from caseflow.store.read_models.complaints import list_cases
 from domain.access import visible_outlet
 from domain.complaint import commands as c
 from domain.complaint.model import EscalationReason, ReplyMethod
+from domain.notifications import ClientContact
 from workflows.complaint_messages import ComplaintView, confirm_letter
 
 app = typer.Typer(help="Complaint cases.", no_args_is_help=True)
@@ -63,18 +64,31 @@ def register(
     description: str = typer.Option(...),
     outlet: str = typer.Option(...),
     manager: str | None = typer.Option(None, help="the client's relationship manager"),
+    received_at: datetime | None = typer.Option(
+        None, formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z"],
+        help="when the bank received it, if earlier than now (e.g. 2026-12-01T10:00+08:00)"),
+    client_mobile: str | None = typer.Option(None, help="the client's mobile, to be told"),
+    client_email: str | None = typer.Option(None, help="the client's e-mail, to be told"),
+    client_prefers: str | None = typer.Option(None, help="sms or email"),
     token: str = TOKEN,
 ) -> None:
-    """Register a complaint received now: starts its case and its SLA clock."""
+    """Register a complaint (received now unless --received-at): starts its case and its SLA
+    clock, and tells the client the expected reply date by the contact given (personal data:
+    kept only in the case's sealed Temporal history)."""
     now = _now()
 
     async def work(session: Session) -> ComplaintView:
+        contact = None
+        if client_mobile or client_email or client_prefers:
+            contact = ClientContact.model_validate(
+                {"mobile": client_mobile, "email": client_email, "preferred": client_prefers})
         command = c.RegisterComplaint(
             actor=session.user.name, at=now, case_id=case_id, client_id=client_id,
             client_tier=tier, relationship_manager=manager, channel=channel, category=category,
-            description=description, outlet=outlet, received_at=now)
+            description=description, outlet=outlet, received_at=received_at or now,
+            contact=contact)
         await session.services.complaints.register(command, by=session.user,
-                                                   received_at_given=False)
+                                                   received_at_given=received_at is not None)
         return await session.services.complaints.view(case_id, by=session.user)
 
     _show(run_as(token, work))

@@ -6,7 +6,10 @@ import asyncio
 import atexit
 import os
 import sys
-from collections.abc import Coroutine
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -17,11 +20,15 @@ from caseflow.bootstrap import Parts, bootstrap, connected
 from caseflow.cli.audit import app as audit_app
 from caseflow.cli.clients import app as client_app
 from caseflow.cli.complaints import app as complaint_app
+from caseflow.cli.inbox import app as inbox_app
+from caseflow.cli.organisation import app as org_app
 from caseflow.cli.users import app as user_app
 from caseflow.config import Settings
 from caseflow.http.app import create_app
+from caseflow.identity.organisation import load_organisation
 from caseflow.logs import configure_logging
 from caseflow.runtime.embedded import running_stack
+from caseflow.runtime.mail_sink import MailSink, start_mail_sink
 from caseflow.store.postgres import redact_dsn
 
 app = typer.Typer(help="caseflow: durable complaint cases and client relationships.",
@@ -31,6 +38,8 @@ app.add_typer(complaint_app, name="complaint")
 app.add_typer(client_app, name="client")
 app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
+app.add_typer(org_app, name="org")
+app.add_typer(inbox_app, name="inbox")
 
 
 @app.callback()
@@ -39,11 +48,20 @@ def _root() -> None:
 
 
 async def _up(settings: Settings, exit_after_start: bool) -> None:
-    async with running_stack(settings) as stack:
+    async with running_stack(settings) as stack, _mail(settings, stack.data_dir) as mail:
         async with stack.pool.acquire() as conn:
             events, streams = await conn.fetchrow(
                 "SELECT count(*), count(DISTINCT stream_id) FROM events"
             )
+        organisation = settings.organisation or (
+            DEMO_ORGANISATION if settings.embedded_postgres else None)
+        units = staff = 0
+        if organisation is not None:
+            units, staff = await load_organisation(stack.pool, organisation,
+                                                   loaded_by="caseflow up")
+        if mail is not None:
+            settings = settings.model_copy(update={"smtp_host": "127.0.0.1",
+                                                   "smtp_port": mail.port})
         parts = bootstrap(settings, stack.client, stack.pool)
         worker = parts.worker()
         api = _api_server(settings, parts)
@@ -56,6 +74,11 @@ async def _up(settings: Settings, exit_after_start: bool) -> None:
             f"  Temporal      {stack.temporal_address} namespace {settings.temporal_namespace}\n"
             f"  Temporal UI   {stack.temporal_ui or '(external cluster)'}\n"
             f"  worker        task queue {settings.task_queue!r}\n"
+            f"  organisation  {units} units, {staff} staff from {organisation or '(database)'}\n"
+            f"  e-mail        "
+            + (f"local mail sink smtp://127.0.0.1:{mail.port}: each message a .eml file in "
+               f"{mail.folder}\n" if mail else
+               f"{settings.smtp_host}:{settings.smtp_port}\n") +
             f"  API           http://{settings.api_host}:{settings.api_port} "
             f"(OpenAPI docs at /docs)"
         )
@@ -79,6 +102,23 @@ async def _run_until_one_stops(*jobs: Coroutine[Any, Any, None]) -> None:
     for task in done:
         if not task.cancelled() and task.exception() is not None:
             raise task.exception()  # type: ignore[misc]
+
+
+DEMO_ORGANISATION = Path(str(resources.files("caseflow") / "policy" / "organisation.json"))
+"""The demo bank `caseflow up` loads unless CASEFLOW_ORGANISATION names the bank's file."""
+
+
+@asynccontextmanager
+async def _mail(settings: Settings, data_dir: Path) -> AsyncIterator[MailSink | None]:
+    """The local mail sink, unless a mail server is configured."""
+    if settings.smtp_host:
+        yield None
+        return
+    sink = start_mail_sink(data_dir / "mail", settings.mail_sink_port)
+    try:
+        yield sink
+    finally:
+        sink.stop()
 
 
 def _api_server(settings: Settings, parts: Parts) -> uvicorn.Server:

@@ -10,7 +10,14 @@ from pydantic import ValidationError
 
 from caseflow.cli.session import fail
 from caseflow.cli.store import with_store
-from caseflow.identity.users import UserError, add_user, issue_token, list_users, revoke_tokens
+from caseflow.identity.users import (
+    NewUser,
+    UserError,
+    add_user,
+    issue_token,
+    list_users,
+    revoke_tokens,
+)
 from domain.access import Principal, Role
 
 app = typer.Typer(help="Users and their tokens.", no_args_is_help=True)
@@ -20,16 +27,23 @@ app = typer.Typer(help="Users and their tokens.", no_args_is_help=True)
 def add(
     name: str,
     role: Role = typer.Option(..., help="case_officer, supervisor, outlet_head, auditor, admin"),
-    outlet: str | None = typer.Option(None, help="the outlet a staff role works for"),
+    outlet: str | None = typer.Option(None, help="the unit (outlet, sub-branch, department...) "
+                                      "a staff role works for"),
+    email: str | None = typer.Option(None, help="where their e-mail goes"),
+    mobile: str | None = typer.Option(None, help="their mobile, for SMS alerts"),
+    language: str = typer.Option("zh", help="zh or en: the language of their messages"),
 ) -> None:
     """Create a user; prints their token (shown once, only its hash is kept)."""
     try:
-        user = Principal(name=name, role=role, outlet=outlet)
+        given = NewUser(name=name, role=role, outlet=outlet, email=email, mobile=mobile,
+                        language=language)
     except ValidationError as exc:
         raise fail("; ".join(e["msg"] for e in exc.errors())) from exc
+    user = Principal(name=given.name, role=given.role, outlet=given.outlet)
     try:
-        token = with_store(lambda store, _: add_user(store.pool, user,
-                                                     created_by=f"cli:{getpass.getuser()}"))
+        token = with_store(lambda store, _: add_user(
+            store.pool, user, created_by=f"cli:{getpass.getuser()}", email=given.email,
+            mobile=given.mobile, language=given.language))
     except UserError as exc:
         raise fail(str(exc)) from exc
     typer.echo(token)

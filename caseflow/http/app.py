@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from temporalio.service import RPCError
 
 from caseflow.bootstrap import Parts
-from caseflow.http import audit, clients, complaints, users
+from caseflow.http import audit, clients, complaints, messages, organisation, users
 from caseflow.identity.users import UserError
 from caseflow.services.calls import (
     AccessDenied,
@@ -56,7 +56,8 @@ def create_app(parts: Parts | PartsFactory) -> FastAPI:
     )
     if isinstance(parts, Parts):
         app.state.parts = parts  # usable without the lifespan (httpx's ASGI transport)
-    for router in (complaints.router, clients.router, audit.router, users.router):
+    for router in (complaints.router, clients.router, audit.router, users.router,
+                   organisation.router, messages.inbox, messages.notifications):
         app.include_router(router)
     _error_handlers(app)
     return app

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel
 
 from caseflow.http.auth import Services, User
-from caseflow.identity.users import add_user, list_users
+from caseflow.identity.users import NewUser, add_user, list_users
 from domain.access import Principal, check_admin
 
 
@@ -23,9 +23,11 @@ class IssuedToken(BaseModel):
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a user and their token")
-async def create_user(body: Principal, user: User, services: Services) -> IssuedToken:
-    token = await add_user(services.pool, body, created_by=user.name)
-    return IssuedToken(user=body, token=token)
+async def create_user(body: NewUser, user: User, services: Services) -> IssuedToken:
+    created = Principal(name=body.name, role=body.role, outlet=body.outlet)
+    token = await add_user(services.pool, created, created_by=user.name, email=body.email,
+                           mobile=body.mobile, language=body.language)
+    return IssuedToken(user=created, token=token)
 
 
 @router.get("", summary="All users")

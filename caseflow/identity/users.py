@@ -6,10 +6,21 @@ import hashlib
 import secrets
 
 import asyncpg
+from pydantic import Field
 
 from domain.access import Principal, Role
+from domain.notifications import EMAIL_PATTERN, MOBILE_PATTERN
 
 TOKEN_PREFIX = "cf_"
+
+
+class NewUser(Principal):
+    """A user, with where messages reach them (personal data: never logged) and in which
+    language (zh by default)."""
+
+    email: str | None = Field(default=None, pattern=EMAIL_PATTERN, max_length=320)
+    mobile: str | None = Field(default=None, pattern=MOBILE_PATTERN)
+    language: str = Field(default="zh", pattern=r"^(zh|en)$")
 
 
 class UserError(Exception):
@@ -20,15 +31,18 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def add_user(pool: asyncpg.Pool, user: Principal, *, created_by: str) -> str:
-    """Create the user and return their first token. caseflow's own principals are not users."""
+async def add_user(pool: asyncpg.Pool, user: Principal, *, created_by: str,
+                   email: str | None = None, mobile: str | None = None,
+                   language: str = "zh") -> str:
+    """Create the user (with where messages reach them, and in which language) and return their
+    first token. caseflow's own principals are not users."""
     if user.role is Role.SYSTEM:
         raise UserError(f"{user.name!r} is caseflow itself, not a user")
     async with pool.acquire() as conn, conn.transaction():
         inserted = await conn.fetchval(
-            "INSERT INTO users (name, role, outlet, created_by) VALUES ($1, $2, $3, $4) "
-            "ON CONFLICT (name) DO NOTHING RETURNING name",
-            user.name, user.role.value, user.outlet, created_by)
+            "INSERT INTO users (name, role, outlet, created_by, email, mobile, language)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO NOTHING RETURNING name",
+            user.name, user.role.value, user.outlet, created_by, email, mobile, language)
         if inserted is None:
             raise UserError(f"user {user.name!r} already exists")
         return await _issue(conn, user.name)

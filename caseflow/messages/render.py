@@ -65,7 +65,7 @@ class MessageTemplates:
         self._env = jinja2.Environment(loader=jinja2.ChoiceLoader(loaders),
                                        undefined=jinja2.StrictUndefined, autoescape=False,
                                        keep_trailing_newline=False)
-        self._zone = zone
+        self.zone = zone
 
     def render(self, kind: str, facts: Mapping[str, str], language: str) -> Message:
         language = language if language in LANGUAGES else LANGUAGES[0]
@@ -77,7 +77,7 @@ class MessageTemplates:
             raise TemplateProblem(f"no template {name}") from None
         except (jinja2.TemplateError, ValueError, KeyError) as exc:
             raise TemplateProblem(f"template {name}: {type(exc).__name__}: {exc}") from None
-        subject, _, body = text.strip().partition("\n")
+        subject, _, body = text.partition("\n")
         if not subject.strip():
             raise TemplateProblem(f"template {name} makes no subject line")
         return Message(subject=subject.strip(), body=body.strip())
@@ -88,8 +88,8 @@ class MessageTemplates:
         for key, value in facts.items():
             if key.endswith(("_at", "_by")):
                 instant = datetime.fromisoformat(value)
-                words = written_deadline(instant, self._zone, language) if key in (
-                    "due_at", "reply_by") else written_moment(instant, self._zone, language)
+                words = written_deadline(instant, self.zone, language) if key in (
+                    "due_at", "reply_by") else written_moment(instant, self.zone, language)
                 values[f"{key}_words"] = words
             elif key == "day":
                 values["day_words"] = written_day(date.fromisoformat(value), language)

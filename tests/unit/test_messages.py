@@ -1,0 +1,166 @@
+"""The texts people read: every kind the domain sends renders in Chinese and English from the
+shipped templates; dates are written as people read them; addresses and client contacts are
+checked before anything is sent."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from pydantic import ValidationError
+
+from caseflow.messages import MessageTemplates, TemplateProblem, written_deadline
+from domain.access import SLA_CLOCK, AccessDeniedError, Principal, Role, check_complaint_step
+from domain.client.events import CareDue, ClientEvent, ContactOverdue
+from domain.client.model import CareOccasion
+from domain.client.notifications import notifications_for as client_notifications
+from domain.client.state import ClientState
+from domain.complaint import commands as c
+from domain.complaint.notifications import notifications_for
+from domain.errors import IllegalStepError
+from domain.notifications import (
+    AddressError,
+    Channel,
+    ClientAddress,
+    ClientContact,
+    RoleAt,
+    UserAddress,
+    parse_address,
+)
+from tests.complaint_fixtures import T0, assign, given, register, when
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TEMPLATES = MessageTemplates(SHANGHAI)
+CONTACT = ClientContact(mobile="13900000077", preferred="sms")
+
+
+def test_a_deadline_at_midnight_is_written_as_the_day_it_ends() -> None:
+    due = datetime(2026, 11, 27, 0, 0, tzinfo=SHANGHAI)
+    assert written_deadline(due, SHANGHAI, "zh") == "2026年11月26日（星期四）当日内"
+    assert written_deadline(due, SHANGHAI, "en") == "by the end of Thursday, 26 November 2026"
+    afternoon = datetime(2026, 11, 26, 7, 30, tzinfo=ZoneInfo("UTC"))  # 15:30 in Shanghai
+    assert written_deadline(afternoon, SHANGHAI, "zh") == "2026年11月26日（星期四）15:30前"
+
+
+def complaint_notifications() -> list[tuple[str, dict[str, str]]]:
+    """Every kind a complaint sends, with the facts the domain really gives it."""
+    start = (register(client_tier="core_premium", relationship_manager="rm-1"), assign())
+    state = given(*start)
+    out = []
+    steps: list[c.Command] = [
+        c.AcknowledgeClient(actor=SLA_CLOCK.name, at=T0),
+        c.RequestExtension(actor="officer-1", at=T0, reason="需要总行记录"),
+        c.DecideExtension(actor="supervisor-1", at=T0, approve=True),
+        c.Escalate(actor="officer-1", at=T0, reason="media_attention", to="press_office@outlet-9",
+                   details="记者来电"),
+        c.RaiseWarning(actor=SLA_CLOCK.name, at=T0 + timedelta(days=12, hours=1)),
+        c.RecordBreach(actor=SLA_CLOCK.name, at=T0 + timedelta(days=20)),
+        c.EscalateOverdue(actor=SLA_CLOCK.name, at=T0 + timedelta(days=25)),
+    ]
+    events = when(given(), start[0])
+    out += [(n.kind, n.facts) for n in notifications_for(given(start[0]), events, "s")]
+    for step in steps:
+        events = when(state, step)
+        state = given(*start, *steps[: steps.index(step) + 1])
+        out += [(n.kind, n.facts) for n in notifications_for(state, events, "s", CONTACT)]
+    return out
+
+
+def test_every_kind_the_complaint_sends_renders_in_both_languages() -> None:
+    sent = complaint_notifications()
+    assert {kind for kind, _ in sent} == {
+        "premium_client_complaint", "acknowledgement", "extension_requested",
+        "new_expected_time", "escalation", "sla_warning", "sla_breach", "sla_escalation"}
+    for kind, facts in sent:
+        for language in ("zh", "en"):
+            message = TEMPLATES.render(kind, {"stream_id": "s", **facts}, language)
+            assert message.subject and message.body and "{{" not in message.body
+            assert facts["case_id"] in message.subject + message.body
+    breach = dict(sent)["sla_breach"]
+    zh = TEMPLATES.render("sla_breach", breach, "zh")
+    assert "当日内" in zh.body and "网点负责人" in zh.body
+
+
+def test_every_shipped_template_has_both_languages() -> None:
+    folder = resources.files("caseflow.messages") / "templates"
+    zh = {f.name for f in (folder / "zh").iterdir()}
+    en = {f.name for f in (folder / "en").iterdir()}
+    assert zh == en and len(zh) >= 17
+
+
+def test_client_reminders_name_the_outlet_not_placeholders() -> None:
+    state = ClientState(client_id="K1", outlet="outlet-9")
+    at = datetime(2026, 12, 1, 9, tzinfo=SHANGHAI)
+    events: list[ClientEvent] = [
+        ContactOverdue(actor="clock", at=at, due_at=at,
+                       alerted=("outlet-head", "supervisor-of:rm-1")),  # an older history's
+        CareDue(actor="clock", at=at, due_at=at, occasion=CareOccasion.BIRTHDAY, day=at.date(),
+                alerted=("rm-1",))]
+    sent = client_notifications(state, events, "client-K1")
+    assert sent[0].recipients == ("outlet_head@outlet-9", "supervisor@outlet-9")
+    care = TEMPLATES.render(sent[1].kind, sent[1].facts, "zh")
+    assert "生日" in care.subject and "2026年12月1日（星期二）" in care.body
+
+
+def test_a_bank_template_overrides_the_shipped_one(tmp_path: Path) -> None:
+    (tmp_path / "zh").mkdir()
+    (tmp_path / "zh" / "sla_warning.txt").write_text("本行提醒：{{ case_id }}\n{{ due_at_words }}",
+                                                     "utf-8")
+    bank = MessageTemplates(SHANGHAI, tmp_path)
+    message = bank.render("sla_warning", {"case_id": "C9", "due_at": "2026-11-27T00:00+08:00"},
+                          "zh")
+    assert message.subject == "本行提醒：C9" and message.body == "2026年11月26日（星期四）当日内"
+    assert bank.render("sla_warning", {"case_id": "C9", "due_at": "2026-11-27T00:00+08:00"},
+                       "en").subject == "Complaint C9 is due today"  # not overridden
+
+
+@pytest.mark.parametrize("template",
+                         ["{{ case_id ", "{{ no_such_fact }}\nbody", "\n\nno subject"])
+def test_a_broken_template_is_a_clear_problem(tmp_path: Path, template: str) -> None:
+    (tmp_path / "zh").mkdir()
+    (tmp_path / "zh" / "escalation.txt").write_text(template, "utf-8")
+    with pytest.raises(TemplateProblem, match=r"zh/escalation\.txt"):
+        MessageTemplates(SHANGHAI, tmp_path).render("escalation", {"case_id": "C"}, "zh")
+    with pytest.raises(TemplateProblem, match="no template"):
+        TEMPLATES.render("no_such_kind", {}, "zh")
+
+
+def test_addresses_are_parsed_or_refused_with_the_reason() -> None:
+    assert parse_address("supervisor@outlet-9") == RoleAt(role="supervisor", unit="outlet-9")
+    department = parse_address("service_management_department@outlet-9")
+    assert isinstance(department, RoleAt) and department.is_function
+    assert parse_address("client:K-77") == ClientAddress(client_id="K-77")
+    assert parse_address("officer-7") == UserAddress(name="officer-7")
+    for bad, reason in [("treasurer@outlet-9", "no role or department"),
+                        ("a b", "not an address"), ("supervisor@", "not an address")]:
+        with pytest.raises(AddressError, match=reason):
+            parse_address(bad)
+
+
+def test_a_client_contact_is_checked_and_never_shown() -> None:
+    both = ClientContact(mobile="13900000077", email="k@mail.example", preferred="email")
+    assert both.channels == (Channel.EMAIL, Channel.SMS)
+    assert ClientContact(mobile="13900000077").channels == (Channel.SMS,)
+    assert "13900000077" not in repr(both) and "k@mail.example" not in repr(both)
+    for bad in [{}, {"preferred": "sms", "email": "k@mail.example"}, {"mobile": "call me"}]:
+        with pytest.raises(ValidationError) as refused:
+            ClientContact.model_validate(bad)
+        assert "call me" not in str(refused.value)  # the input is not echoed
+
+
+def test_what_became_of_a_notice_is_recorded_once_and_only_by_caseflow() -> None:
+    notice = c.RecordClientNotice(actor="caseflow-messages", at=T0, notice="acknowledgement",
+                                  notification_id=uuid.uuid4(), delivered=True,
+                                  channel=Channel.SMS)
+    state = given(register(), notice)
+    [recorded] = state.client_notices
+    assert recorded.delivered and recorded.channel is Channel.SMS
+    with pytest.raises(IllegalStepError, match="already recorded"):
+        when(state, notice)
+    officer = Principal(name="officer-1", role=Role.CASE_OFFICER, outlet="outlet-9")
+    with pytest.raises(AccessDeniedError, match="done by caseflow itself"):
+        check_complaint_step(officer, "officer-1", "outlet-9", "record_client_notice")
