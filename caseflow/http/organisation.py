@@ -23,5 +23,5 @@ async def change_units(body: list[Unit], user: User, services: Services) -> list
     try:
         await put_units(services.pool, body)
     except OrganisationError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
     return await list_units(services.pool)
