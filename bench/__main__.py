@@ -13,6 +13,7 @@ BENCHES = {
     "api": "bench.api_roundtrip",
     "faults": "bench.faults_soak",
     "timers": "bench.timer_load",
+    "alerts": "bench.alert_delivery",
 }
 
 

@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from caseflow.identity.users import add_user
 from caseflow.logs import configure_logging
 from caseflow.runtime.binaries import temporal_cli
 from caseflow.runtime.embedded import start_embedded_postgres
+from caseflow.runtime.processes import free_port
 from caseflow.services.complaints import ComplaintService
 from caseflow.store import connect_pool
 from domain.access import Principal, Role
@@ -50,12 +50,6 @@ from workflows.search_attributes import SEARCH_ATTRIBUTES
 TASK_QUEUE = "bench-api"
 OUTLET = "outlet-1"
 OFFICER = Principal(name="officer-1", role=Role.CASE_OFFICER, outlet=OUTLET)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def open_cases(service: ComplaintService, count: int) -> list[str]:

@@ -57,3 +57,15 @@ class BareTimerWorkflow:
     @workflow.run
     async def run(self, at: datetime) -> None:
         await workflow.sleep(max(at - workflow.now(), timedelta(0)))
+
+
+@workflow.defn(name="BareSendWorkflow")
+class BareSendWorkflow:
+    """Baseline for the alert benchmark: a workflow whose one activity sends one e-mail (the
+    activity is the bench's own, registered with the recipient and text): Temporal's floor for
+    "a message delivered through a workflow", without resolving, records or templates."""
+
+    @workflow.run
+    async def run(self, key: str) -> None:
+        await workflow.execute_activity("bare_send", key,
+                                        start_to_close_timeout=timedelta(seconds=60))

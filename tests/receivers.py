@@ -5,7 +5,6 @@ mail sink is the same aiosmtpd."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -17,12 +16,7 @@ import uvicorn
 from aiosmtpd.controller import Controller
 from fastapi import FastAPI, Request
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+from caseflow.runtime.processes import free_port
 
 
 class Mailbox:
