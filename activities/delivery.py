@@ -14,6 +14,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities.outage import DependencyWatch, reaching
 from caseflow.delivery import records
 from caseflow.delivery.channels import (
     EmailChannel,
@@ -69,9 +70,14 @@ class DeliveryActivities:
         self._templates = templates
         self._policy = policy
         self._channels = channels
+        self._database = DependencyWatch("PostgreSQL")
 
     @activity.defn(name=names.RESOLVE_RECIPIENTS)
     async def resolve_recipients(self, item: NotifyItem) -> DeliveryPlan:
+        async with reaching(self._database):
+            return await self._resolve(item)
+
+    async def _resolve(self, item: NotifyItem) -> DeliveryPlan:
         notification = item.notification
         routes: dict[str, Route] = {}
         unresolved: list[Unresolved] = []
@@ -118,6 +124,10 @@ class DeliveryActivities:
 
     @activity.defn(name=names.DELIVER)
     async def deliver(self, request: DeliverRequest) -> DeliveryOutcome:
+        async with reaching(self._database):
+            return await self._deliver(request)
+
+    async def _deliver(self, request: DeliverRequest) -> DeliveryOutcome:
         item, route, channel = request.item, request.route, request.channel
         key = (item.notification_id, route.recipient, channel.value)
         async with self._pool.acquire() as conn:

@@ -4,18 +4,14 @@ notifications are then handed to their delivery (again on a retry: it starts eac
 
 from __future__ import annotations
 
-import asyncpg
 from temporalio import activity
-from temporalio.exceptions import ApplicationError, ApplicationErrorCategory
+from temporalio.exceptions import ApplicationError
 
 from activities.notify import Dispatcher
-from activities.outage import DependencyWatch
+from activities.outage import DependencyWatch, reaching
 from caseflow.store import DatabaseUnavailableError, EventStore, EventStoreError
 from workflows import names
 from workflows.ports import AppendRequest, AppendResult
-
-CONNECTION_LOST = (OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
-                   asyncpg.CannotConnectNowError, DatabaseUnavailableError, TimeoutError)
 
 
 class EventStoreActivities:
@@ -29,21 +25,19 @@ class EventStoreActivities:
 
     @activity.defn(name=names.APPEND_EVENTS)
     async def append_events(self, request: AppendRequest) -> AppendResult:
-        try:
-            recorded = await self._store.append(
-                request.stream_id, request.expected_version, request.events,
-                read_model=request.read_model, notifications=request.notifications)
-        except CONNECTION_LOST as exc:
-            # Retried by Temporal until the database is back; said once, not per attempt.
-            self._database.lost(exc)
-            raise ApplicationError(f"PostgreSQL unavailable: {type(exc).__name__}",
-                                   type="DatabaseUnavailable",
-                                   category=ApplicationErrorCategory.BENIGN) from exc
-        except EventStoreError as exc:
-            # A refusal (conflict, malformed event): never expected of a workflow that is its
-            # stream's single writer; retried (and logged) until IT resolves it, never failed.
-            raise ApplicationError(str(exc), type=type(exc).__name__) from exc
-        self._database.reached()
+        # A lost database is retried by Temporal until it is back, and said once, not per
+        # attempt (`reaching`).
+        async with reaching(self._database):
+            try:
+                recorded = await self._store.append(
+                    request.stream_id, request.expected_version, request.events,
+                    read_model=request.read_model, notifications=request.notifications)
+            except DatabaseUnavailableError:
+                raise
+            except EventStoreError as exc:
+                # A refusal (conflict, malformed event): never expected of a workflow that is
+                # its stream's single writer; retried (and logged) until IT resolves it.
+                raise ApplicationError(str(exc), type=type(exc).__name__) from exc
         await self._dispatcher.dispatch(request.notifications)
         return AppendResult(
             stream_version=recorded[-1].version,

@@ -3,6 +3,8 @@ calendar built around the test server's own "today"."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 from temporalio import client
-from temporalio.client import WorkflowExecutionStatus
+from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -153,11 +155,27 @@ async def complaint_stack(
     try:
         if with_worker:
             async with stack.worker():
-                yield stack
+                try:
+                    yield stack
+                finally:
+                    await _let_deliveries_finish(env, started.ids)
         else:
             yield stack
     finally:
         await _terminate_open(env, started.ids)
+
+
+async def _let_deliveries_finish(env: WorkflowEnvironment, workflow_ids: list[str]) -> None:
+    """While the worker still runs: end the cases and clients the test left open (so that they
+    raise no more notifications), then let the deliveries under way finish. A delivery cut off
+    mid-activity by the worker's shutdown would hold the time-skipping server's clock for the
+    activity's whole timeout, and every later test with it."""
+    await _terminate_open(env, [w for w in workflow_ids if not w.startswith("notification-")])
+    for workflow_id in workflow_ids:  # (deliveries may start more deliveries: the list grows)
+        if workflow_id.startswith("notification-"):
+            handle = env.client.get_workflow_handle(workflow_id)
+            with contextlib.suppress(WorkflowFailureError, TimeoutError):
+                await asyncio.wait_for(handle.result(), timeout=60)
 
 
 async def _terminate_open(env: WorkflowEnvironment, workflow_ids: list[str]) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-import asyncpg
 from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
@@ -23,7 +22,7 @@ from caseflow.services.calls import (
     NotFoundError,
     StillRecordingError,
 )
-from caseflow.store import DatabaseUnavailableError, StreamNotFoundError
+from caseflow.store import CONNECTION_LOST, DatabaseUnavailableError, StreamNotFoundError
 from domain.access import AccessDeniedError
 from domain.errors import DomainError
 from workflows.requests import REUSED
@@ -130,9 +129,9 @@ def _error_handlers(app: FastAPI) -> None:
         return _problem(status.HTTP_503_SERVICE_UNAVAILABLE,
                         f"the database is unavailable ({type(exc).__name__}); try again")
 
-    for lost in (asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
-                 asyncpg.CannotConnectNowError):
-        app.add_exception_handler(lost, database_lost)
+    for lost in CONNECTION_LOST:
+        if not issubclass(lost, OSError | TimeoutError | DatabaseUnavailableError):
+            app.add_exception_handler(lost, database_lost)
 
     @app.exception_handler(OSError)
     async def connection_lost(_: Request, exc: OSError) -> JSONResponse:

@@ -4,6 +4,7 @@ memory for tests), the read models written with them, the outbox, and the migrat
 from caseflow.store.chain import verify_chain
 from caseflow.store.contract import EventStore, Schemas
 from caseflow.store.errors import (
+    CONNECTION_LOST,
     ConcurrencyError,
     DatabaseUnavailableError,
     EventStoreError,
@@ -16,6 +17,7 @@ from caseflow.store.postgres import PostgresEventStore, ReadModelWriter, connect
 from caseflow.store.records import BrokenLink, NewEvent, RecordedEvent, VerifyReport
 
 __all__ = [
+    "CONNECTION_LOST",
     "BrokenLink",
     "ConcurrencyError",
     "DatabaseUnavailableError",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncpg
+
 
 class EventStoreError(Exception):
     """Base class for event-store failures."""
@@ -34,3 +36,11 @@ class MalformedEventError(EventStoreError, ValueError):
 
 class DatabaseUnavailableError(EventStoreError):
     """The PostgreSQL server could not be reached."""
+
+
+CONNECTION_LOST: tuple[type[Exception], ...] = (
+    OSError, TimeoutError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError, asyncpg.InternalClientError, DatabaseUnavailableError)
+"""What a broken or unreachable database looks like to a caller: nothing was changed, and the
+same request later may work. (`InternalClientError`: a pooled connection caught mid-way by the
+server's shutdown, "another operation is in progress".)"""

@@ -35,7 +35,7 @@ async def test_up_delivers_a_breach_alert_to_its_mail_sink(tmp_path: Path) -> No
         sys.executable, "-m", "caseflow", "up", env=env, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL)
     assert up.stdout is not None
-    shown = []
+    shown: list[str] = []
     try:
         while not shown or "press Ctrl-C" not in shown[-1]:
             line = (await asyncio.wait_for(up.stdout.readline(), timeout=180)).decode()
