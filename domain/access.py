@@ -2,8 +2,10 @@
 decided. Pure (the caller says who is acting; the workflow holds the state the check needs), so
 the API, the CLI and the workflow's validator apply one and the same rule.
 
-Staff roles are bound to an outlet and act only on that outlet's cases and clients. Auditors read
-everything and change nothing; admins manage users and touch no case (separation of duties).
+Staff roles are bound to a unit and act on the cases and clients of that unit and every unit
+below it (the principal carries that subtree, read from the organisation when they signed
+in). Auditors read everything and change nothing; admins manage users and touch no case
+(separation of duties).
 caseflow's own steps are taken by named system principals, each with only the steps it needs
 (the SLA clock; the complaint-to-client link); no user can be one, and they take no user's step.
 A step always names who sends it: there is no "nobody", and so no way around these checks.
@@ -45,6 +47,10 @@ class Principal(BaseModel):
     name: Name
     role: Role
     outlet: Name | None = None
+    """The user's unit: an outlet, or a unit above outlets (a sub-branch, a branch)."""
+    scope: frozenset[Name] = frozenset()
+    """The units below the user's own, from the organisation when they signed in: a role at a
+    unit acts on the cases and clients of its whole subtree (empty in histories before it)."""
 
     @model_validator(mode="after")
     def _staff_have_an_outlet(self) -> Principal:
@@ -107,9 +113,7 @@ def check_staff(principal: Principal | None, actor: str, outlet: str | None, ste
             "only the outlet's staff change cases and clients")
     if step in SYSTEM_ONLY:
         raise AccessDeniedError(f"{_words(step)} is done by caseflow itself, not by a user")
-    if outlet is not None and principal.outlet != outlet:
-        raise AccessDeniedError(
-            f"{principal.name} works for {principal.outlet}, not {outlet}", rule="other_outlet")
+    _require_scope(principal, outlet)
     return principal
 
 
@@ -142,15 +146,26 @@ def check_read(principal: Principal, outlet: str | None) -> None:
     if not principal.role.is_staff:
         raise AccessDeniedError(f"{principal.name} is {_a(principal.role)}: no access to cases "
                                 "or clients")
-    if outlet is not None and principal.outlet != outlet:
+    _require_scope(principal, outlet)
+
+
+def _require_scope(principal: Principal, outlet: str | None) -> None:
+    if outlet is not None and outlet != principal.outlet and outlet not in principal.scope:
         raise AccessDeniedError(
-            f"{principal.name} works for {principal.outlet}, not {outlet}", rule="other_outlet")
+            f"{principal.name} works for {principal.outlet}, and {outlet} is not within it",
+            rule="other_outlet")
 
 
-def visible_outlet(principal: Principal, outlet: str | None) -> str | None:
-    """The outlet filter of a list: staff see their own outlet (the default), auditors any."""
+def visible_outlets(principal: Principal, outlet: str | None) -> list[str] | None:
+    """The outlet filter of a list: staff see their own unit and every unit below it (or one of
+    them, when asked); auditors any (None: every outlet)."""
     check_read(principal, outlet)
-    return outlet if outlet is not None or not principal.role.is_staff else principal.outlet
+    if outlet is not None:
+        return [outlet]
+    if not principal.role.is_staff:
+        return None
+    assert principal.outlet is not None
+    return sorted({principal.outlet, *principal.scope})
 
 
 def check_audit(principal: Principal) -> None:

@@ -12,7 +12,7 @@ import typer
 from caseflow.cli.session import TOKEN, Session, run_as
 from caseflow.config import Settings
 from caseflow.store.read_models.clients import list_clients
-from domain.access import visible_outlet
+from domain.access import visible_outlets
 from domain.client import commands as c
 from domain.client.model import (
     Assessment,
@@ -189,7 +189,7 @@ def client_list(
     """Clients by their next due contact, soonest first (staff: their outlet)."""
 
     rows = run_as(token, lambda session: list_clients(
-        session.services.pool, manager=manager, outlet=visible_outlet(session.user, outlet),
+        session.services.pool, manager=manager, outlets=visible_outlets(session.user, outlet),
         limit=limit))
     zone = Settings().zone
     typer.echo(f"{'client':<16} {'tier':<17} {'stage':<10} {'manager':<14} "

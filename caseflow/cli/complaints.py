@@ -11,7 +11,7 @@ import typer
 from caseflow.cli.session import TOKEN, Session, run_as
 from caseflow.config import Settings
 from caseflow.store.read_models.complaints import list_cases
-from domain.access import visible_outlet
+from domain.access import visible_outlets
 from domain.complaint import commands as c
 from domain.complaint.model import EscalationReason, ReplyMethod
 from domain.notifications import ClientContact
@@ -206,7 +206,7 @@ def worklist(
     """The worklist: cases matching every filter, soonest deadline first (staff: their outlet)."""
 
     rows = run_as(token, lambda session: list_cases(
-        session.services.pool, status=status, outlet=visible_outlet(session.user, outlet),
+        session.services.pool, status=status, outlets=visible_outlets(session.user, outlet),
         handler=handler, breached=breached, limit=limit))
     zone = Settings().zone
     typer.echo(f"{'case':<16} {'status':<13} {'handler':<14} {'outlet':<12} "

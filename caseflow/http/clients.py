@@ -12,7 +12,7 @@ from caseflow.http.bodies import CLIENT_STEPS, Body, IdentifyBody, fields_of
 from caseflow.http.paths import ClientId, IdempotencyKey, QueryName
 from caseflow.store import StreamNotFoundError
 from caseflow.store.read_models.clients import list_clients
-from domain.access import visible_outlet
+from domain.access import visible_outlets
 from domain.client.commands import Identify
 from domain.client.summary import ClientSummary
 from domain.messages import Command
@@ -61,7 +61,7 @@ async def client_list(
 ) -> list[ClientSummary]:
     """Filter by relationship manager; staff see their own outlet's clients."""
     return await list_clients(services.pool, manager=manager,
-                              outlet=visible_outlet(user, outlet), limit=limit)
+                              outlets=visible_outlets(user, outlet), limit=limit)
 
 
 def _add_step(path: str, command_type: type[Command], body_type: type[Body]) -> None:

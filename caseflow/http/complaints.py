@@ -11,7 +11,7 @@ from caseflow.http.bodies import COMPLAINT_STEPS, Body, RegisterComplaintBody, f
 from caseflow.http.paths import CaseId, IdempotencyKey, QueryName
 from caseflow.store import StreamNotFoundError
 from caseflow.store.read_models.complaints import list_cases
-from domain.access import visible_outlet
+from domain.access import visible_outlets
 from domain.complaint.commands import RegisterComplaint
 from domain.complaint.model import Status
 from domain.complaint.summary import CaseSummary
@@ -68,9 +68,10 @@ async def worklist(
     breached: bool | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[CaseSummary]:
-    """Staff see their own outlet's cases (the default filter); auditors see every outlet."""
+    """Staff see the cases of their unit and every unit below it (or of one of them, with
+    `outlet`); auditors see every outlet."""
     return await list_cases(services.pool, status=status_.value if status_ else None,
-                            outlet=visible_outlet(user, outlet), handler=handler,
+                            outlets=visible_outlets(user, outlet), handler=handler,
                             due_before=due_before, breached=breached, limit=limit)
 
 

@@ -169,6 +169,12 @@ async def put_staff(pool: asyncpg.Pool, member: StaffMember, *, changed_by: str)
             member.language, changed_by)
 
 
+async def units_below(conn: asyncpg.Connection, unit: str) -> frozenset[str]:
+    """Every unit under `unit`, at any depth (a user there acts on all of them)."""
+    rows = await conn.fetch(_DESCENDANTS, unit)
+    return frozenset(r["unit_id"] for r in rows)
+
+
 def _member(row: asyncpg.Record) -> StaffMember:
     return StaffMember.model_validate(dict(row))
 
@@ -203,6 +209,13 @@ WITH RECURSIVE up(unit_id, parent_id, depth) AS (
     WHERE up.depth < 32
 )
 SELECT unit_id FROM up ORDER BY depth"""
+_DESCENDANTS = """
+WITH RECURSIVE down(unit_id) AS (
+    SELECT unit_id FROM units WHERE parent_id = $1
+    UNION
+    SELECT u.unit_id FROM units u JOIN down d ON u.parent_id = d.unit_id
+)
+SELECT unit_id FROM down"""
 _CYCLE = """
 WITH RECURSIVE walk(start, unit_id, depth) AS (
     SELECT unit_id, parent_id, 1 FROM units WHERE parent_id IS NOT NULL

@@ -8,6 +8,7 @@ import secrets
 import asyncpg
 from pydantic import Field
 
+from caseflow.identity.organisation import units_below
 from domain.access import Principal, Role
 from domain.notifications import EMAIL_PATTERN, MOBILE_PATTERN
 
@@ -65,14 +66,18 @@ async def revoke_tokens(pool: asyncpg.Pool, name: str) -> int:
 
 
 async def authenticate(pool: asyncpg.Pool, token: str) -> Principal | None:
-    """The user a live token belongs to, or None."""
+    """The user a live token belongs to, with the units below their own (their scope), or
+    None."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     async with pool.acquire() as conn:
         row = await conn.fetchrow(
             "SELECT u.name, u.role, u.outlet FROM api_tokens t JOIN users u ON u.name = t.user_name"
             " WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL", token_digest(token))
-    return Principal.model_validate(dict(row)) if row else None
+        if row is None:
+            return None
+        scope = await units_below(conn, row["outlet"]) if row["outlet"] else frozenset()
+    return Principal.model_validate({**dict(row), "scope": scope})
 
 
 async def list_users(pool: asyncpg.Pool) -> list[Principal]:

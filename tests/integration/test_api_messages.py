@@ -13,6 +13,8 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from caseflow.identity.organisation import Unit, UnitKind, put_units
+from caseflow.identity.users import add_user
+from domain.access import Principal, Role
 from tests.api_stack import ApiStack, api_stack
 from tests.complaint_stack import complaint_stack
 from tests.waiting import until
@@ -119,3 +121,43 @@ async def test_admins_give_users_an_e_mail_and_a_language(api: ApiStack) -> None
     assert created.status_code == 201, created.text
     bad = await api.post("admin", "/users", {**body, "name": name + "x", "email": "not-mail"})
     assert bad.status_code == 422
+
+
+async def test_a_role_at_a_unit_acts_on_its_whole_subtree(api: ApiStack, pool: asyncpg.Pool
+                                                          ) -> None:
+    """A sub-branch's supervisor sees and acts on the cases of its outlets; an officer of a
+    sibling outlet does not."""
+    tag = uuid.uuid4().hex[:6]
+    sub_branch, sibling = f"sub-{tag}", f"sibling-{tag}"
+    await put_units(pool, [
+        Unit(unit_id=sub_branch, kind=UnitKind.SUB_BRANCH, name_zh="支行", name_en="Sub"),
+        Unit(unit_id=api.outlet, kind=UnitKind.OUTLET, parent=sub_branch, name_zh="网点",
+             name_en="Outlet"),
+        Unit(unit_id=sibling, kind=UnitKind.OUTLET, parent=sub_branch, name_zh="网点二",
+             name_en="Sibling")])
+    above = await add_user(pool, Principal(name=f"subsup-{tag}", role=Role.SUPERVISOR,
+                                           outlet=sub_branch), created_by="test")
+    beside = await add_user(pool, Principal(name=f"sibling-officer-{tag}",
+                                            role=Role.CASE_OFFICER, outlet=sibling),
+                            created_by="test")
+    case_id = f"C-{uuid.uuid4().hex[:10]}"
+    response = await api.post("officer", "/complaints", {
+        "case_id": case_id, "client_id": "K-1", "client_tier": "ordinary",
+        "channel": "in_person", "category": "fees", "description": "charged twice",
+        "outlet": api.outlet})
+    assert response.status_code == 201, response.text
+    as_above = {"Authorization": f"Bearer {above}"}
+    as_beside = {"Authorization": f"Bearer {beside}"}
+    assert (await api.http.get(f"/complaints/{case_id}", headers=as_above)).status_code == 200
+    note = await api.http.post(f"/complaints/{case_id}/add-note", json={"text": "支行已关注"},
+                               headers=as_above)
+    assert note.status_code == 200, note.text
+    worklist = (await api.http.get("/complaints", headers=as_above)).json()
+    assert case_id in {row["case_id"] for row in worklist}
+    refused = await api.http.get(f"/complaints/{case_id}", headers=as_beside)
+    assert refused.status_code == 403 and refused.json()["rule"] == "other_outlet"
+    assert case_id not in {r["case_id"] for r in
+                           (await api.http.get("/complaints", headers=as_beside)).json()}
+    stepped = await api.http.post(f"/complaints/{case_id}/add-note", json={"text": "x"},
+                                  headers=as_beside)
+    assert stepped.status_code == 403

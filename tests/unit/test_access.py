@@ -13,6 +13,8 @@ from domain.access import (
     Role,
     check_client_step,
     check_complaint_step,
+    check_read,
+    visible_outlets,
 )
 
 OFFICER = Principal(name="officer-1", role=Role.CASE_OFFICER, outlet="o-1")
@@ -64,3 +66,21 @@ def test_nobody_can_pose_as_caseflow_itself() -> None:
         Principal(name="mallory", role=Role.SYSTEM)
     with pytest.raises(ValidationError, match="not one of caseflow's own principals"):
         Principal(name=COMPLAINT_LINK.name, role=Role.SYSTEM, outlet="o-1")
+
+
+def test_a_role_at_a_unit_reaches_its_subtree_and_no_further() -> None:
+    above = Principal(name="sub-supervisor", role=Role.SUPERVISOR, outlet="subbranch-pd",
+                      scope=frozenset({"outlet-9", "outlet-12"}))
+    check_complaint_step(above, "sub-supervisor", "outlet-12", "decide_extension")
+    check_read(above, "outlet-9")
+    assert visible_outlets(above, None) == ["outlet-12", "outlet-9", "subbranch-pd"]
+    assert visible_outlets(above, "outlet-9") == ["outlet-9"]
+    with pytest.raises(AccessDeniedError, match="not within it"):
+        check_read(above, "outlet-77")
+    with pytest.raises(AccessDeniedError, match="not within it"):
+        visible_outlets(above, "outlet-77")
+    outlet_officer = Principal(name="o", role=Role.CASE_OFFICER, outlet="outlet-9")
+    with pytest.raises(AccessDeniedError, match="not within it"):
+        check_read(outlet_officer, "subbranch-pd")  # nothing above one's own unit
+    auditor = Principal(name="a", role=Role.AUDITOR)
+    assert visible_outlets(auditor, None) is None

@@ -3,6 +3,8 @@ summary the client workflow sends (like the complaint worklist)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import asyncpg
 
 from caseflow.store.read_models.rows import RowTable
@@ -16,7 +18,7 @@ async def list_clients(
     pool: asyncpg.Pool,
     *,
     manager: str | None = None,
-    outlet: str | None = None,
+    outlets: Sequence[str] | None = None,
     limit: int = 200,
 ) -> list[ClientSummary]:
     """Clients matching every given filter, the soonest due contact first."""
@@ -24,10 +26,11 @@ async def list_clients(
         rows = await conn.fetch(
             """
             SELECT * FROM client_profiles
-            WHERE ($1::text IS NULL OR manager = $1) AND ($2::text IS NULL OR outlet = $2)
+            WHERE ($1::text IS NULL OR manager = $1)
+              AND ($2::text[] IS NULL OR outlet = ANY($2))
             ORDER BY next_contact_due NULLS LAST, client_id LIMIT $3
             """,
-            manager, outlet, limit,
+            manager, list(outlets) if outlets is not None else None, limit,
         )
     return [ClientSummary.model_validate(dict(r)) for r in rows]
 

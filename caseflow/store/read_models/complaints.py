@@ -7,6 +7,7 @@ each append: it is the single writer of the stream, so that state is the fold of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import asyncpg
@@ -34,23 +35,26 @@ async def list_cases(
     pool: asyncpg.Pool,
     *,
     status: str | None = None,
-    outlet: str | None = None,
+    outlets: Sequence[str] | None = None,
     handler: str | None = None,
     due_before: datetime | None = None,
     breached: bool | None = None,
     limit: int = 200,
 ) -> list[CaseSummary]:
-    """The worklist: cases matching every given filter, soonest deadline first."""
+    """The worklist: cases matching every given filter (`outlets`: in any of them), soonest
+    deadline first."""
     async with pool.acquire() as conn:
         rows = await conn.fetch(
             """
             SELECT * FROM complaint_cases
-            WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR outlet = $2)
+            WHERE ($1::text IS NULL OR status = $1)
+              AND ($2::text[] IS NULL OR outlet = ANY($2))
               AND ($3::text IS NULL OR handler = $3)
               AND ($4::timestamptz IS NULL OR due_at < $4)
               AND ($5::boolean IS NULL OR breached = $5)
             ORDER BY due_at NULLS LAST, case_id LIMIT $6
             """,
-            status, outlet, handler, due_before, breached, limit,
+            status, list(outlets) if outlets is not None else None, handler, due_before,
+            breached, limit,
         )
     return [CaseSummary.model_validate(dict(r)) for r in rows]
