@@ -6,7 +6,7 @@ import hashlib
 import secrets
 
 import asyncpg
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from caseflow.identity.organisation import units_below
 from domain.access import Principal, Role
@@ -22,6 +22,13 @@ class NewUser(Principal):
     email: str | None = Field(default=None, pattern=EMAIL_PATTERN, max_length=320)
     mobile: str | None = Field(default=None, pattern=MOBILE_PATTERN)
     language: str = Field(default="zh", pattern=r"^(zh|en)$")
+
+    @model_validator(mode="after")
+    def _no_scope(self) -> NewUser:
+        if self.scope:
+            raise ValueError("a user's scope follows from their unit in the organisation; "
+                             "it is not given")
+        return self
 
 
 class UserError(Exception):
