@@ -27,14 +27,23 @@ class Dispatcher(Protocol):
 class DeliveryDispatcher:
     """Starts a DeliveryWorkflow per notification on the task queue."""
 
+    STARTS_AT_ONCE = 32
+    """Starts in flight per process: a burst (a minute's breaches) queues here instead of
+    timing out at the server."""
+
     def __init__(self, temporal: Client, task_queue: str) -> None:
         self._temporal = temporal
         self._task_queue = task_queue
+        self._gate = asyncio.Semaphore(self.STARTS_AT_ONCE)
 
     async def dispatch(self, items: Sequence[NotifyItem]) -> None:
         await asyncio.gather(*(self._start(item) for item in items))
 
     async def _start(self, item: NotifyItem) -> None:
+        async with self._gate:
+            await self._start_now(item)
+
+    async def _start_now(self, item: NotifyItem) -> None:
         # Started by an earlier attempt: its delivery is under way or done.
         with contextlib.suppress(WorkflowAlreadyStartedError):
             await self._temporal.start_workflow(
