@@ -81,6 +81,7 @@ class DeliveryActivities:
         notification = item.notification
         routes: dict[str, Route] = {}
         unresolved: list[Unresolved] = []
+        channels = self._policy.staff_channels(notification.kind)
         for text in notification.recipients:
             try:
                 address = parse_address(text)
@@ -92,7 +93,6 @@ class DeliveryActivities:
                 unresolved.append(Unresolved(address=text, reason=str(exc)))
                 continue
             for person in found.people:
-                channels = self._policy.staff_channels(notification.kind)
                 routes.setdefault(person.name, Route(
                     recipient=person.name, channels=channels, language=person.language,
                     email=person.email, mobile=person.mobile, route=found.route))
@@ -146,14 +146,14 @@ class DeliveryActivities:
             message = self._message(item, route.language)
             await self._send(request, message)
         except (PermanentDeliveryError, TemplateProblem) as exc:
-            await self._failed(request, self._private(str(exc), route), final=True)
-            raise ApplicationError(self._private(str(exc), route), type=type(exc).__name__,
-                                   non_retryable=True) from None
+            error = self._private(str(exc), route)
+            await self._failed(request, error, final=True)
+            raise ApplicationError(error, type=type(exc).__name__, non_retryable=True) from None
         except TransientDeliveryError as exc:
+            error = self._private(str(exc), route)
             final = activity.info().attempt >= request.attempts
-            await self._failed(request, self._private(str(exc), route), final=final)
-            raise ApplicationError(self._private(str(exc), route),
-                                   type="TransientDeliveryError") from None
+            await self._failed(request, error, final=final)
+            raise ApplicationError(error, type="TransientDeliveryError") from None
         if channel is not Channel.INBOX:  # (the inbox records its delivery with the message)
             async with self._pool.acquire() as conn:
                 await records.delivered(conn, *key)

@@ -139,14 +139,13 @@ class DeliveryReport(BaseModel):
     @property
     def failures(self) -> list[str]:
         """What went wrong, in words (ids and channels, never contact details)."""
-        failed = [f"{o.recipient} ({o.channel.value}): {o.reason}" for o in self.outcomes
-                  if not o.delivered and not o.skipped]
-        reached = {o.recipient for o in self.outcomes if o.delivered}
+        tried = [o for o in self.outcomes if not o.delivered and not o.skipped]
+        failed = [f"{o.recipient} ({o.channel.value}): {o.reason}" for o in tried]
+        # Reached by no channel, though none failed (every one skipped): said once per person.
+        accounted = {o.recipient for o in self.outcomes if o.delivered} | {
+            o.recipient for o in tried}
         unreached = [f"{r}: no channel reached them" for r in
-                     dict.fromkeys(o.recipient for o in self.outcomes)
-                     if r not in reached and not any(
-                         not o.delivered and not o.skipped and o.recipient == r
-                         for o in self.outcomes)]
+                     dict.fromkeys(o.recipient for o in self.outcomes) if r not in accounted]
         return [*(f"{u.address}: {u.reason}" for u in self.unresolved), *failed, *unreached]
 
 

@@ -88,15 +88,6 @@ async def deliveries_of(pool: asyncpg.Pool, notification_id: UUID) -> list[Deliv
     return [DeliveryRecord.model_validate(dict(r)) for r in rows]
 
 
-async def deliveries_for_stream(pool: asyncpg.Pool, stream_id: str) -> list[DeliveryRecord]:
-    """Every delivery of a case's or client's notifications, for the audit."""
-    async with pool.acquire() as conn:
-        rows = await conn.fetch(
-            "SELECT d.* FROM deliveries d JOIN outbox o USING (notification_id)"
-            " WHERE o.stream_id = $1 ORDER BY o.position, d.recipient, d.channel", stream_id)
-    return [DeliveryRecord.model_validate(dict(r)) for r in rows]
-
-
 # -- the inbox ---------------------------------------------------------------------------------
 
 async def put_in_inbox(conn: asyncpg.Connection, notification_id: UUID, user_name: str,
