@@ -39,11 +39,10 @@ def show(notification_id: UUID, token: str = TOKEN) -> None:
 
     async def work(session: Session) -> records.InboxMessage | None:
         pool = session.services.pool
-        found = [m for m in await records.inbox_of(pool, session.user.name, limit=200)
-                 if m.notification_id == notification_id]
-        if found:
+        found = await records.inbox_message(pool, session.user.name, notification_id)
+        if found is not None:
             await records.mark_read(pool, session.user.name, notification_id)
-        return found[0] if found else None
+        return found
 
     message = run_as(token, work)
     if message is None:

@@ -109,6 +109,16 @@ async def inbox_of(pool: asyncpg.Pool, user_name: str, *, unread_only: bool = Fa
     return [InboxMessage.model_validate(dict(r)) for r in rows]
 
 
+async def inbox_message(pool: asyncpg.Pool, user_name: str, notification_id: UUID
+                        ) -> InboxMessage | None:
+    async with pool.acquire() as conn:
+        row = await conn.fetchrow(
+            "SELECT notification_id, kind, stream_id, subject, body, created_at, read_at"
+            " FROM inbox WHERE user_name = $1 AND notification_id = $2",
+            user_name, notification_id)
+    return InboxMessage.model_validate(dict(row)) if row else None
+
+
 async def unread_count(pool: asyncpg.Pool, user_name: str) -> int:
     async with pool.acquire() as conn:
         count: int = await conn.fetchval(
