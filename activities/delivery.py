@@ -64,13 +64,13 @@ class Channels:
 
 class DeliveryActivities:
     def __init__(self, pool: asyncpg.Pool, temporal: Client, templates: MessageTemplates,
-                 policy: ChannelPolicy, channels: Channels) -> None:
+                 policy: ChannelPolicy, channels: Channels, database: DependencyWatch) -> None:
         self._pool = pool
         self._temporal = temporal
         self._templates = templates
         self._policy = policy
         self._channels = channels
-        self._database = DependencyWatch("PostgreSQL")
+        self._database = database
 
     @activity.defn(name=names.RESOLVE_RECIPIENTS)
     async def resolve_recipients(self, item: NotifyItem) -> DeliveryPlan:

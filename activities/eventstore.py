@@ -18,10 +18,11 @@ class EventStoreActivities:
     """Bound to one store, which writes the read-model row and the notifications in the
     append's transaction."""
 
-    def __init__(self, store: EventStore, dispatcher: Dispatcher) -> None:
+    def __init__(self, store: EventStore, dispatcher: Dispatcher,
+                 database: DependencyWatch) -> None:
         self._store = store
         self._dispatcher = dispatcher
-        self._database = DependencyWatch("PostgreSQL")
+        self._database = database
 
     @activity.defn(name=names.APPEND_EVENTS)
     async def append_events(self, request: AppendRequest) -> AppendResult:

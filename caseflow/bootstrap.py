@@ -23,6 +23,7 @@ from activities.client_link import ClientLinkActivities
 from activities.delivery import Channels, DeliveryActivities
 from activities.eventstore import EventStoreActivities
 from activities.notify import DeliveryDispatcher, Dispatcher, NotifyActivities, OutboxOnly
+from activities.outage import DependencyWatch
 from caseflow.config import Settings
 from caseflow.delivery.channels import (
     EmailChannel,
@@ -101,14 +102,15 @@ class Parts:
     ) -> Worker:
         """A worker of every workflow and activity. `max_cached_workflows=0` makes every
         workflow task replay its history from scratch (no sticky cache)."""
-        store_activities = EventStoreActivities(self.store, self.dispatcher)
+        postgres = DependencyWatch("PostgreSQL")  # one per worker: an outage is said once
+        store_activities = EventStoreActivities(self.store, self.dispatcher, postgres)
         notify = NotifyActivities(self.store, self.dispatcher)
         links = ClientLinkActivities(self.temporal)
         activities: list[Any] = [store_activities.append_events, notify.notify,
                                  links.link_client]
         if self.database is not None:
             delivery = DeliveryActivities(self.database, self.temporal, self.templates,
-                                          self.channel_policy, self.channels)
+                                          self.channel_policy, self.channels, postgres)
             activities += [delivery.resolve_recipients, delivery.deliver,
                            delivery.record_client_notice]
         return Worker(
