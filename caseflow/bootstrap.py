@@ -8,7 +8,7 @@ store, a calendar, a clock, a notifier) instead of subclassing what production r
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,11 +19,14 @@ import asyncpg
 from temporalio.client import Client
 from temporalio.worker import Interceptor, Worker
 
+from activities.calendar import CalendarActivities
 from activities.client_link import ClientLinkActivities
 from activities.delivery import Channels, DeliveryActivities
 from activities.eventstore import EventStoreActivities
 from activities.notify import DeliveryDispatcher, Dispatcher, NotifyActivities, OutboxOnly
 from activities.outage import DependencyWatch
+from caseflow.calendar.book import CalendarBook
+from caseflow.calendar.finders import CaseFinder, VisibilityFinder, WorklistFinder
 from caseflow.config import Settings
 from caseflow.delivery.channels import (
     EmailChannel,
@@ -34,12 +37,13 @@ from caseflow.delivery.channels import (
     WebhookSettings,
 )
 from caseflow.messages import MessageTemplates
-from caseflow.policy.calendar import calendar_for
+from caseflow.policy.calendar import official_calendar
 from caseflow.policy.channels import ChannelPolicy, channel_policy
 from caseflow.policy.client import client_policy as load_client_policy
 from caseflow.runtime.embedded import connect_temporal, database_dsn
+from caseflow.services.calendar import CalendarService
 from caseflow.services.clients import ClientService
-from caseflow.services.complaints import CalendarSource, ComplaintService
+from caseflow.services.complaints import ComplaintService
 from caseflow.store import EventStore, PostgresEventStore, connect_pool
 from caseflow.store.read_models import WRITERS
 from domain.calendar import BusinessCalendar
@@ -72,6 +76,9 @@ class Parts:
     store: EventStore
     complaints: ComplaintService
     clients: ClientService
+    calendar: CalendarService | None
+    """Calendar versions and their fan-out (only with a database)."""
+    calendar_book: CalendarBook
     dispatcher: Dispatcher
     """Hands recorded notifications to their delivery (a DeliveryWorkflow each)."""
     channels: Channels
@@ -113,6 +120,12 @@ class Parts:
                                           self.channel_policy, self.channels, postgres)
             activities += [delivery.resolve_recipients, delivery.deliver,
                            delivery.record_client_notice]
+            finder: CaseFinder = (WorklistFinder(self.database, self.zone)
+                                  if self.settings.case_finder == "worklist"
+                                  else VisibilityFinder(self.temporal, self.zone))
+            calendar = CalendarActivities(self.database, self.temporal,
+                                          self.calendar_book.official, finder, postgres)
+            activities += [calendar.find_affected_cases, calendar.recompute_deadlines]
         return Worker(
             self.temporal,
             task_queue=task_queue or self.task_queue,
@@ -130,7 +143,7 @@ def bootstrap(
     pool: asyncpg.Pool | None = None,
     *,
     store: EventStore | None = None,
-    calendar: CalendarSource | BusinessCalendar | None = None,
+    calendar: BusinessCalendar | None = None,
     sla_policy: SlaPolicy | None = None,
     client_policy: ClientPolicy | None = None,
     dispatcher: Dispatcher | None = None,
@@ -148,6 +161,7 @@ def bootstrap(
             raise ValueError("bootstrap needs a database pool or a store")
         store = event_store(pool)
     queue = task_queue or settings.task_queue
+    book = _calendar_book(calendar, settings, pool)
     if dispatcher is None:
         dispatcher = DeliveryDispatcher(temporal, queue) if pool is not None else OutboxOnly()
     return Parts(
@@ -155,7 +169,10 @@ def bootstrap(
         temporal=temporal,
         store=store,
         complaints=ComplaintService(temporal, queue, policy=sla_policy or SlaPolicy(),
-                                    calendar=_calendar_source(calendar, settings)),
+                                    calendar=book.for_years),
+        calendar=CalendarService(pool, temporal, queue, book, settings.calendar_batch_size)
+        if pool is not None else None,
+        calendar_book=book,
         clients=ClientService(temporal, queue,
                               client_policy or load_client_policy(settings.client_policy)),
         dispatcher=dispatcher,
@@ -185,18 +202,11 @@ def channels_from(settings: Settings, sms: SmsGateway) -> Channels:
     return Channels(sms=sms, email=email, webhook=webhook)
 
 
-def _calendar_source(given: CalendarSource | BusinessCalendar | None, settings: Settings
-                     ) -> CalendarSource:
-    if isinstance(given, BusinessCalendar):
-        fixed = given
-        return lambda years: fixed
-    if given is not None:
-        return given
-
-    def official(years: Iterable[int]) -> BusinessCalendar:
-        return calendar_for(years, settings.bank_calendar)
-
-    return official
+def _calendar_book(given: BusinessCalendar | None, settings: Settings,
+                   pool: asyncpg.Pool | None) -> CalendarBook:
+    """The official data (or a test's fixed calendar) with the bank's confirmed versions
+    laid over it."""
+    return CalendarBook(given or official_calendar(settings.bank_calendar), pool)
 
 
 @asynccontextmanager

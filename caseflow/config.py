@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".caseflow-data")
     payload_keys: SecretStr | None = None
     """Keys sealing Temporal payloads (see caseflow/codec.py); unset: the data folder's key."""
+    case_finder: Literal["visibility", "worklist"] = "visibility"
+    """How a calendar change finds the open cases it touches: Temporal's visibility (search
+    attributes), or the PostgreSQL worklist (for a Temporal without visibility queries)."""
+    calendar_batch_size: int = Field(default=200, ge=1, le=1000)
+    """Cases a calendar change updates per activity (one page of the finder)."""
     bank_calendar: Path | None = None
     """The bank's own working-day entries (JSON, see caseflow/policy/calendar_bank.json);
     unset: the file shipped with caseflow."""

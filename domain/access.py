@@ -79,6 +79,7 @@ SYSTEM_STEPS: dict[str, frozenset[str]] = {
                                      "acknowledge_client", "clock"}),
     "caseflow-complaints": frozenset({"link_complaint"}),
     "caseflow-messages": frozenset({"record_client_notice"}),
+    "caseflow-calendar": frozenset({"recompute_deadline"}),
 }
 """caseflow's own principals and the only steps each may take."""
 SYSTEM_ONLY = frozenset().union(*SYSTEM_STEPS.values())
@@ -90,6 +91,8 @@ COMPLAINT_LINK = Principal(name="caseflow-complaints", role=Role.SYSTEM)
 """Tells a client's relationship workflow about the client's complaint cases."""
 MESSAGES = Principal(name="caseflow-messages", role=Role.SYSTEM)
 """Records on a case what became of a message to its client."""
+CALENDAR = Principal(name="caseflow-calendar", role=Role.SYSTEM)
+"""Brings a confirmed calendar change to the open cases it touches."""
 
 
 def check_staff(principal: Principal | None, actor: str, outlet: str | None, step: str
@@ -174,10 +177,10 @@ def check_audit(principal: Principal) -> None:
                                 "auditors")
 
 
-def check_admin(principal: Principal) -> None:
+def check_admin(principal: Principal, managed: str = "users are managed") -> None:
     if principal.role != Role.ADMIN:
-        raise AccessDeniedError(f"{principal.name} is {_a(principal.role)}: users are managed "
-                                "by an admin")
+        raise AccessDeniedError(f"{principal.name} is {_a(principal.role)}: {managed} by an "
+                                "admin")
 
 
 def _require(principal: Principal, needed: frozenset[Role] | None, step: str) -> None:

@@ -1,18 +1,22 @@
 """The complaint SLA as data, and the pure deadline arithmetic it drives.
 
 Bank rule (seed 001, slide 62): resolve on the spot where possible; otherwise reply to the client
-within 3 working days; with the supervising department's approval, at most 7 working days. Day of
-receipt is day 0; a complaint received on a non-working day counts from the next working day. The
-deadline is the end of the N-th following working day in the bank's time zone.
+within 3 working days; with the supervising department's approval, at most 7 working days. The
+deadline is the end of the N-th working day after the day of receipt, in the bank's time zone; the
+day of receipt is day 0 whether or not it is a working day (policy sla-2026.2 on; sla-2026.1
+counted from the first working day on or after receipt, and cases opened under it keep that).
+Days in a year the calendar does not cover are counted on weekends alone, and the deadline says
+so (`provisional_years`) until the bank's calendar for that year reaches the case.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from domain.calendar import BusinessCalendar
 
@@ -25,10 +29,23 @@ class Rung(StrEnum):
     SERVICE_MANAGEMENT = "service_management_department"
 
 
+class DayZero(StrEnum):
+    """Which day the working days are counted after."""
+
+    RECEIPT = "receipt"
+    """The day of receipt, whether or not it is a working day (the bank's rule as stated)."""
+    FIRST_WORKING_DAY = "first_working_day"
+    """The first working day on or after receipt (sla-2026.1, before the rule was stated)."""
+
+
+FIRST_POLICY_VERSION = "sla-2026.1"
+
+
 class SlaPolicy(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    version: str = "sla-2026.1"
+    version: str = "sla-2026.2"
+    day_zero: DayZero = DayZero.RECEIPT
     time_zone: str = "Asia/Shanghai"
     reply_working_days: int = Field(default=3, ge=1)
     max_extended_working_days: int = Field(default=7, ge=1)
@@ -43,6 +60,15 @@ class SlaPolicy(BaseModel):
     phone_window: tuple[time, time] = (time(8, 0), time(21, 0))
     """Phone replies outside this local window are night calls: only with consent or urgency."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _first_version_counted_from_a_working_day(cls, data: Any) -> Any:
+        """Cases recorded under sla-2026.1 carry no `day_zero`: they keep its counting."""
+        if (isinstance(data, dict) and "day_zero" not in data
+                and data.get("version") == FIRST_POLICY_VERSION):
+            return {**data, "day_zero": DayZero.FIRST_WORKING_DAY}
+        return data
+
 
 class Deadline(BaseModel):
     """A deadline in force, with what computed it, so replay shows the same instants."""
@@ -54,8 +80,23 @@ class Deadline(BaseModel):
     due_at: AwareDatetime
     warning_at: AwareDatetime
     counted_from: date
+    """Day 0 of the count."""
     calendar_version: str
     policy_version: str
+    received_on: date | None = None
+    """The local day the count starts from (receipt, or reopening); deadlines recorded before
+    this field start from `counted_from`."""
+    provisional_years: tuple[int, ...] = ()
+    """Years the calendar did not cover, counted on weekends alone: the deadline is provisional
+    until the bank's schedule for them reaches the case."""
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.provisional_years)
+
+    @property
+    def start_day(self) -> date:
+        return self.received_on or self.counted_from
 
 
 def local_date(moment: datetime, zone: ZoneInfo) -> date:
@@ -69,10 +110,20 @@ def _at_local(day: date, at: time, zone: ZoneInfo) -> datetime:
 def deadline_after(
     start: datetime, working_days: int, calendar: BusinessCalendar, policy: SlaPolicy
 ) -> Deadline:
-    """The end of the `working_days`-th working day after the (working) day of `start`."""
+    """The end of the `working_days`-th working day after the local day of `start`."""
+    return deadline_from(local_date(start, ZoneInfo(policy.time_zone)), working_days, calendar,
+                         policy)
+
+
+def deadline_from(
+    start_day: date, working_days: int, calendar: BusinessCalendar, policy: SlaPolicy
+) -> Deadline:
     zone = ZoneInfo(policy.time_zone)
-    day0 = calendar.first_working_day_from(local_date(start, zone))
-    due_date = calendar.add_working_days(day0, working_days)
+    assumed: tuple[int, ...] = ()
+    day0 = start_day
+    if policy.day_zero == DayZero.FIRST_WORKING_DAY:
+        day0, assumed = calendar.first_working_day_or_assumed(start_day)
+    due_date, counted = calendar.count_working_days(day0, working_days)
     return Deadline(
         working_days=working_days,
         due_date=due_date,
@@ -81,7 +132,14 @@ def deadline_after(
         counted_from=day0,
         calendar_version=calendar.version,
         policy_version=policy.version,
+        received_on=start_day,
+        provisional_years=tuple(sorted(set(assumed) | set(counted))),
     )
+
+
+def recomputed(deadline: Deadline, calendar: BusinessCalendar, policy: SlaPolicy) -> Deadline:
+    """The same deadline (same start, same number of working days) on another calendar."""
+    return deadline_from(deadline.start_day, deadline.working_days, calendar, policy)
 
 
 def escalation_times(
@@ -92,7 +150,7 @@ def escalation_times(
     times = [deadline.due_at]
     day = deadline.due_date
     for _ in policy.escalation_ladder[1:]:
-        day = calendar.add_working_days(day, policy.escalation_every_working_days)
+        day, _assumed = calendar.count_working_days(day, policy.escalation_every_working_days)
         times.append(_at_local(day + timedelta(days=1), time(0, 0), zone))
     return times
 

@@ -85,3 +85,17 @@ async def stack(
     """A complaint worker and service on the time-skipping server (see complaint_stack)."""
     async with complaint_stack(temporal_env, pool) as s:
         yield s
+
+
+async def fresh_database(database_url: str, name: str) -> str:
+    """A new, empty database `name` on the same server (dropped first if a previous run left
+    it): for tests whose data would change what every other test sees (the calendar in force)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return urlunsplit(urlsplit(database_url)._replace(path=f"/{name}"))

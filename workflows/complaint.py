@@ -28,12 +28,18 @@ with workflow.unsafe.imports_passed_through():
         ComplaintEvent,
         ComplaintState,
         Rules,
+        adopting,
         decide,
         fold,
         initial_state,
         next_alarm,
     )
-    from domain.complaint.commands import AcknowledgeClient, Command, RegisterComplaint
+    from domain.complaint.commands import (
+        AcknowledgeClient,
+        Command,
+        RecomputeDeadline,
+        RegisterComplaint,
+    )
     from domain.complaint.model import Status
     from domain.complaint.notifications import notifications_for
     from domain.complaint.summary import summarize
@@ -113,7 +119,12 @@ class ComplaintWorkflow:
         self._requests.take()
         await workflow.wait_condition(lambda: self._state.status != Status.NEW)
         async with self._lock:
-            await self._apply(stamped(request.command))
+            command = stamped(request.command)
+            await self._apply(command)
+            if isinstance(command, RecomputeDeadline):
+                # The case counts on the changed calendar from now on (escalations too); on
+                # replay the same update brings the same calendar.
+                self._rules = adopting(self._rules, command.calendar)
             self._woken = True
         return self.view()
 
@@ -149,6 +160,8 @@ class ComplaintWorkflow:
         """Decide (each command on the state the previous one leaves), store in one append, fold,
         notify. Callers hold the lock."""
         state, events = recording.decide_all(COMPLAINT, self._state, commands, self._rules)
+        if not events:
+            return  # nothing changed (a calendar change that leaves the deadline where it is)
         await recording.record(
             self._stream_id, self._state.version, events,
             read_model=summarize(state).model_dump(mode="json"),

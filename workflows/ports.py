@@ -4,7 +4,7 @@ workflows never import an activity)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 from uuid import UUID
 
@@ -159,3 +159,83 @@ class ClientNoticeRequest(BaseModel):
     channel: Channel | None
     reason: str | None
     at: datetime
+
+
+def calendar_change_workflow_id(revision: int) -> str:
+    return f"calendar-change-r{revision}"
+
+
+class CalendarChange(BaseModel):
+    """A confirmed calendar revision, to be brought to the open cases whose deadline can
+    depend on a day it changed (due on or after `from_day`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    revision: int
+    calendar_version: str
+    years: tuple[int, ...]
+    from_day: date
+    batch_size: int = Field(default=200, ge=1, le=1000)
+
+
+class CalendarChangeProgress(BaseModel):
+    """How far a calendar change has come: cases found, and what became of each."""
+
+    model_config = ConfigDict(frozen=True)
+
+    found: int = 0
+    recomputed: int = 0
+    """Cases now counting on the new revision whose deadline moved or became definitive."""
+    unchanged: int = 0
+    skipped: int = 0
+    """Cases no longer open, or whose clock has stopped, by the time they were reached."""
+    batches: int = 0
+    done: bool = False
+
+    def plus(self, batch: CalendarBatchOutcome) -> CalendarChangeProgress:
+        return self.model_copy(update={
+            "found": self.found + batch.recomputed + batch.unchanged + batch.skipped,
+            "recomputed": self.recomputed + batch.recomputed,
+            "unchanged": self.unchanged + batch.unchanged,
+            "skipped": self.skipped + batch.skipped, "batches": self.batches + 1})
+
+
+class CalendarChangeRun(BaseModel):
+    """The workflow's input: the change, and where a continued run picks up."""
+
+    model_config = ConfigDict(frozen=True)
+
+    change: CalendarChange
+    progress: CalendarChangeProgress = CalendarChangeProgress()
+    page: str | None = None
+
+
+class FindCasesRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    from_day: date
+    page: str | None = None
+    size: int
+
+
+class CasePage(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    workflow_ids: tuple[str, ...]
+    next_page: str | None
+    """None: that was the last page."""
+
+
+class RecomputeRequest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    change: CalendarChange
+    workflow_ids: tuple[str, ...]
+
+
+class CalendarBatchOutcome(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    recomputed: int = 0
+    unchanged: int = 0
+    skipped: int = 0

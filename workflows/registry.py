@@ -7,11 +7,13 @@ from typing import Any
 
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from workflows.calendar_change import CalendarChangeWorkflow
 from workflows.client import ClientWorkflow
 from workflows.complaint import ComplaintWorkflow
 from workflows.delivery import DeliveryWorkflow
 
-WORKFLOWS: list[type[Any]] = [ComplaintWorkflow, ClientWorkflow, DeliveryWorkflow]
+WORKFLOWS: list[type[Any]] = [ComplaintWorkflow, ClientWorkflow, DeliveryWorkflow,
+                              CalendarChangeWorkflow]
 
 # domain/ is pure, so it is safe (and much faster) to share it with the sandbox instead of
 # re-importing it for every workflow run; pydantic likewise; and the workflows' own helpers,

@@ -88,8 +88,9 @@ class MessageTemplates:
         for key, value in facts.items():
             if key.endswith(("_at", "_by")):
                 instant = datetime.fromisoformat(value)
-                words = written_deadline(instant, self.zone, language) if key in (
-                    "due_at", "reply_by") else written_moment(instant, self.zone, language)
+                deadline = key in ("due_at", "reply_by", "previous_due_at")
+                words = (written_deadline if deadline else written_moment)(
+                    instant, self.zone, language)
                 values[f"{key}_words"] = words
             elif key == "day":
                 values["day_words"] = written_day(date.fromisoformat(value), language)

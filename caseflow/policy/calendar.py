@@ -53,12 +53,4 @@ def official_calendar(bank_entries: Path | None = None) -> BusinessCalendar:
 def calendar_for(years: Iterable[int], bank_entries: Path | None = None) -> BusinessCalendar:
     """The official calendar cut to the given years (those it covers): small enough to travel
     in a workflow's input, so replay computes with exactly the data the case started with."""
-    full = official_calendar(bank_entries)
-    wanted = frozenset(y for y in years if y in full.years)
-    return BusinessCalendar(
-        version=full.version,
-        years=wanted,
-        holidays=frozenset(d for d in full.holidays if d.year in wanted),
-        makeup_workdays=frozenset(d for d in full.makeup_workdays if d.year in wanted),
-    )
-
+    return official_calendar(bank_entries).only_years(years)

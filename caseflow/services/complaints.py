@@ -3,7 +3,7 @@ starting anything, and turns Temporal's failures into caseflow's errors."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from temporalio.client import Client, WorkflowExecutionStatus
@@ -39,8 +39,8 @@ __all__ = ["AccessDenied", "CaseError", "CaseNotFoundError", "ComplaintService",
            "DuplicateCaseError", "Started"]
 
 
-CalendarSource = Callable[[Iterable[int]], BusinessCalendar]
-"""The working-day calendar for the given years (what a case's deadlines are counted on)."""
+CalendarSource = Callable[[Iterable[int]], Awaitable[BusinessCalendar]]
+"""The working-day calendar in force for the given years (what a new case counts on)."""
 
 
 class CaseNotFoundError(NotFoundError):
@@ -74,25 +74,28 @@ class ComplaintService:
         self._policy = policy
         self._calendar = calendar
 
-    def rules_for(self, command: RegisterComplaint) -> Rules:
+    async def rules_for(self, command: RegisterComplaint) -> Rules:
         """The receipt year and the next: enough for any deadline of the case, small enough to
-        travel in the workflow's input."""
+        travel in the workflow's input. A year the calendar does not cover yet makes the
+        deadline provisional; it never refuses the complaint."""
         year = local_date(command.received_at, ZoneInfo(self._policy.time_zone)).year
-        return Rules(calendar=self._calendar([year, year + 1]), policy=self._policy)
+        return Rules(calendar=await self._calendar([year, year + 1]), policy=self._policy)
 
     async def register(
         self, command: RegisterComplaint, by: Principal, *,
         received_at_given: bool = True,
     ) -> Started:
-        """Start the case's workflow. Access and domain errors (bad dates, a year without
-        calendar data) are raised here, before anything is started. A case that exists with
-        the same content is that case (a registration sent again); with other content, a
-        DuplicateCaseError."""
+        """Start the case's workflow. Access and domain errors (bad dates) are raised here,
+        before anything is started. A case that exists with the same content is that case (a
+        registration sent again); with other content, a DuplicateCaseError."""
         try:
             check_complaint_step(by, command.actor, command.outlet, command.kind)
-            rules = self.rules_for(command)
+        except AccessDeniedError as error:
+            raise refused(error) from error
+        rules = await self.rules_for(command)
+        try:
             decide(initial_state(), command, rules)
-        except (AccessDeniedError, DomainError) as error:
+        except DomainError as error:
             raise refused(error) from error
         followed = await self._client_followed(command.client_id)
         case_workflow = workflow_id(command.case_id)

@@ -1,7 +1,7 @@
 """The complaint case: commands, events, state and the Decider (seed 001 slides 58–62, seed 004)."""
 
 from domain.complaint.commands import Command
-from domain.complaint.decider import Alarm, Rules, decide, next_alarm
+from domain.complaint.decider import Alarm, Rules, adopting, decide, next_alarm
 from domain.complaint.events import EVENT_ADAPTER, EVENT_TYPES, ComplaintEvent
 from domain.complaint.state import ComplaintState, evolve, fold, initial_state
 from domain.decider import Decider
@@ -18,6 +18,7 @@ __all__ = [
     "ComplaintEvent",
     "ComplaintState",
     "Rules",
+    "adopting",
     "decide",
     "evolve",
     "fold",

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
+from domain.calendar import BusinessCalendar
 from domain.complaint.model import Channel, ClientTier, EscalationReason, ReplyMethod
 from domain.messages import Command as _Command
 from domain.messages import Identifier, Name, Text
@@ -108,6 +109,14 @@ class RecordClientNotice(_Command):
     reason: Text | None = None
 
 
+class RecomputeDeadline(_Command):
+    """A confirmed calendar change reaches the case (sent by caseflow's calendar, never a
+    user): `calendar` holds the years it changed, under the new version."""
+
+    kind: Literal["recompute_deadline"] = "recompute_deadline"
+    calendar: BusinessCalendar
+
+
 # Commands from the case's own clock (timers in the workflow), never from an officer.
 class RaiseWarning(_Command):
     kind: Literal["raise_warning"] = "raise_warning"
@@ -124,11 +133,11 @@ class EscalateOverdue(_Command):
 OfficerCommand = Annotated[
     RegisterComplaint | ResolveOnSpot | AssignHandler | RecordFindings | RequestExtension
     | DecideExtension | Escalate | ReplyToClient | RecordFeedback | Withdraw | AddNote
-    | RecordClientNotice,
+    | RecordClientNotice | RecomputeDeadline,
     Field(discriminator="kind"),
 ]
 """What comes in through the workflow's `command` update (from users, or from caseflow's
-messaging for RecordClientNotice)."""
+messaging for RecordClientNotice and its calendar for RecomputeDeadline)."""
 
 
 class AcknowledgeClient(_Command):
@@ -141,6 +150,7 @@ ClockCommand = RaiseWarning | RecordBreach | EscalateOverdue
 Command = Annotated[
     RegisterComplaint | ResolveOnSpot | AssignHandler | RecordFindings | RequestExtension
     | DecideExtension | Escalate | ReplyToClient | RecordFeedback | Withdraw | AddNote
-    | RecordClientNotice | AcknowledgeClient | RaiseWarning | RecordBreach | EscalateOverdue,
+    | RecordClientNotice | RecomputeDeadline | AcknowledgeClient | RaiseWarning | RecordBreach
+    | EscalateOverdue,
     Field(discriminator="kind"),
 ]

@@ -16,6 +16,7 @@ from domain.complaint.commands import (
     Escalate,
     EscalateOverdue,
     RaiseWarning,
+    RecomputeDeadline,
     RecordBreach,
     RecordClientNotice,
     RecordFeedback,
@@ -37,6 +38,7 @@ from domain.complaint.events import (
     ComplaintRegistered,
     ComplaintWithdrawn,
     DeadlineBreached,
+    DeadlineRecomputed,
     DeadlineSet,
     DeadlineWarningRaised,
     ExtensionApproved,
@@ -60,7 +62,15 @@ from domain.complaint.model import (
 )
 from domain.complaint.state import ComplaintState
 from domain.errors import IllegalStepError, RuleViolationError
-from domain.sla import Deadline, Rung, SlaPolicy, deadline_after, escalation_times, is_night_call
+from domain.sla import (
+    Deadline,
+    Rung,
+    SlaPolicy,
+    deadline_after,
+    escalation_times,
+    is_night_call,
+    recomputed,
+)
 
 """The actor of events that the case's own clock decides (warnings, breaches, escalations)."""
 
@@ -73,6 +83,14 @@ class Rules:
 
     calendar: BusinessCalendar
     policy: SlaPolicy
+
+
+def adopting(rules: Rules, calendar: BusinessCalendar) -> Rules:
+    """The rules once a calendar change has reached the case: its years replace the case's
+    own, unless the case already holds that revision or a newer one."""
+    if calendar.revision <= rules.calendar.revision:
+        return rules
+    return Rules(calendar=rules.calendar.with_years_of(calendar), policy=rules.policy)
 
 
 def address(rung: Rung, outlet: str | None) -> str:
@@ -100,7 +118,8 @@ def decide(
             if state.acknowledged_at is not None:
                 raise IllegalStepError("the client has already been acknowledged")
             assert state.deadline is not None
-            return [ClientAcknowledged(**base, expected_reply_by=state.deadline.due_at)]
+            return [ClientAcknowledged(**base, expected_reply_by=state.deadline.due_at,
+                                       provisional_years=state.deadline.provisional_years)]
 
         case ResolveOnSpot():
             if state.status != Status.REGISTERED:
@@ -205,6 +224,9 @@ def decide(
                                          notification_id=command.notification_id,
                                          delivered=command.delivered, channel=command.channel,
                                          reason=command.reason)]
+
+        case RecomputeDeadline():
+            return _recompute(state, command, rules)
 
         case RaiseWarning():
             deadline = _clock_deadline(state)
@@ -315,6 +337,25 @@ def _check_reply_rules(command: ReplyToClient, policy: SlaPolicy) -> None:
     if command.method == ReplyMethod.HOME_VISIT and len(set(command.visiting_staff)) < 2:
         raise RuleViolationError("a home visit is made by at least two staff",
                                  rule="home_visit_two_staff")
+
+
+def _recompute(state: ComplaintState, command: RecomputeDeadline, rules: Rules
+               ) -> list[ComplaintEvent]:
+    """The deadline in force counted again on the changed calendar: an event only when the
+    instant moved or a provisional deadline became definitive. A case whose breach is already
+    recorded keeps its deadline (the breach stands), as does one whose clock has stopped."""
+    if state.status == Status.NEW:
+        raise IllegalStepError("the complaint is not registered yet")
+    adopted = adopting(rules, command.calendar)
+    if adopted is rules or not state.clock_running or state.deadline is None or state.breached:
+        return []
+    previous = state.deadline
+    deadline = recomputed(previous, adopted.calendar, adopted.policy)
+    if (deadline.due_at, deadline.provisional_years) == (previous.due_at,
+                                                         previous.provisional_years):
+        return []
+    return [DeadlineRecomputed(actor=command.actor, at=command.at, previous=previous,
+                               deadline=deadline, alerted=_handler_or_supervisor(state))]
 
 
 def _further_handling(

@@ -42,6 +42,8 @@ class DeadlineSet(Event):
 class ClientAcknowledged(Event):
     type: Literal["client_acknowledged"] = "client_acknowledged"
     expected_reply_by: AwareDatetime
+    provisional_years: tuple[int, ...] = ()
+    """The expected time was provisional: these years had no working-day calendar yet."""
 
 
 class ClientNoticeRecorded(Event):
@@ -162,12 +164,21 @@ class OverdueEscalated(Event):
     alerted: tuple[str, ...]
 
 
+class DeadlineRecomputed(Event):
+    """A confirmed calendar change moved the deadline in force (or made it definitive)."""
+
+    type: Literal["deadline_recomputed"] = "deadline_recomputed"
+    previous: Deadline
+    deadline: Deadline
+    alerted: tuple[str, ...]
+
+
 ComplaintEvent = Annotated[
     ComplaintRegistered | DeadlineSet | ClientAcknowledged | ResolvedOnSpot | HandlerAssigned
     | FindingsRecorded | ExtensionRequested | ExtensionApproved | ExtensionRejected
     | ExtensionRequestLapsed | CaseEscalated | ClientReplied | FeedbackRecorded | CaseReopened
     | ComplaintWithdrawn | CaseClosed | NoteAdded | DeadlineWarningRaised | DeadlineBreached
-    | OverdueEscalated | ClientNoticeRecorded,
+    | OverdueEscalated | ClientNoticeRecorded | DeadlineRecomputed,
     Field(discriminator="type"),
 ]
 
@@ -181,6 +192,7 @@ EVENT_TYPES: dict[tuple[str, int], type[BaseModel]] = {
         ExtensionRequestLapsed, CaseEscalated,
         ClientReplied, FeedbackRecorded, CaseReopened, ComplaintWithdrawn, CaseClosed, NoteAdded,
         DeadlineWarningRaised, DeadlineBreached, OverdueEscalated, ClientNoticeRecorded,
+        DeadlineRecomputed,
     )
 }
 """(type, schema version) -> model: what the event store validates complaint events against."""

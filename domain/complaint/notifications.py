@@ -11,6 +11,7 @@ from domain.complaint.events import (
     ComplaintEvent,
     ComplaintRegistered,
     DeadlineBreached,
+    DeadlineRecomputed,
     DeadlineSet,
     DeadlineWarningRaised,
     ExtensionRequested,
@@ -21,7 +22,8 @@ from domain.complaint.state import ComplaintState
 from domain.notifications import ClientContact, Notification, client_address, role_at
 from domain.sla import Rung
 
-CLIENT_NOTICES = frozenset({"acknowledgement", "new_expected_time", "case_reopened"})
+CLIENT_NOTICES = frozenset({"acknowledgement", "new_expected_time", "case_reopened",
+                            "expected_time_moved"})
 """What the client is told; whether it reached them is recorded on the case."""
 
 
@@ -50,7 +52,19 @@ def notifications_for(
                 note("premium_client_complaint", [event.relationship_manager],
                      category=event.category)
             case ClientAcknowledged():
-                note("acknowledgement", client, reply_by=event.expected_reply_by.isoformat())
+                note("acknowledgement", client, reply_by=event.expected_reply_by.isoformat(),
+                     **_provisional(event.provisional_years))
+            case DeadlineRecomputed():
+                moved = {"previous_due_at": event.previous.due_at.isoformat(),
+                         "due_at": event.deadline.due_at.isoformat(),
+                         "calendar_version": event.deadline.calendar_version,
+                         **_provisional(event.deadline.provisional_years)}
+                note("deadline_recomputed", event.alerted, **moved)
+                if state.acknowledged_at is not None and \
+                        event.deadline.due_at != event.previous.due_at:
+                    note("expected_time_moved", client,
+                         reply_by=event.deadline.due_at.isoformat(),
+                         **_provisional(event.deadline.provisional_years))
             case DeadlineSet() if event.reason == "extension_approved":
                 note("new_expected_time", client, reply_by=event.deadline.due_at.isoformat())
             case DeadlineSet() if event.reason == "reopened":
@@ -73,3 +87,8 @@ def notifications_for(
                 note("sla_escalation", event.alerted, level=str(event.level),
                      escalated_to=event.escalated_to.value)
     return out
+
+
+def _provisional(years: tuple[int, ...]) -> dict[str, str]:
+    """The mark of a provisional time, for the texts: the years without a calendar yet."""
+    return {"provisional_years": "、".join(map(str, years))} if years else {}

@@ -18,6 +18,7 @@ from domain.complaint.events import (
     ComplaintRegistered,
     ComplaintWithdrawn,
     DeadlineBreached,
+    DeadlineRecomputed,
     DeadlineSet,
     DeadlineWarningRaised,
     ExtensionApproved,
@@ -102,6 +103,11 @@ def evolve(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             # A new deadline in force: nothing has been warned about or breached against it yet.
             return s.model_copy(update={"deadline": event.deadline, "escalation_level": 0,
                                         "warned_for": None, "breached_for": None})
+        case DeadlineRecomputed():
+            # A warning already raised for the same instant stands; for a moved deadline the
+            # clock warns again (at once if its warning time has passed: the handler is told).
+            warned = s.warned_for if s.warned_for == event.deadline.due_at else None
+            return s.model_copy(update={"deadline": event.deadline, "warned_for": warned})
         case ClientAcknowledged():
             return s.model_copy(update={"acknowledged_at": event.at})
         case ClientNoticeRecorded():

@@ -27,6 +27,10 @@ class CaseSummary(BaseModel):
     close_reason: str | None
     closed_at: datetime | None
     version: int
+    deadline_provisional: bool = False
+    """The deadline counts days of a year without a working-day calendar (weekends alone)."""
+    deadline_working_days: int | None = None
+    replied_at: datetime | None = None
 
 
 def summarize(state: ComplaintState) -> CaseSummary:
@@ -40,4 +44,7 @@ def summarize(state: ComplaintState) -> CaseSummary:
         escalation_level=state.escalation_level, extension=state.extension.value,
         close_reason=state.close_reason.value if state.close_reason else None,
         closed_at=state.closed_at, version=state.version,
+        deadline_provisional=bool(state.deadline and state.deadline.provisional),
+        deadline_working_days=state.deadline.working_days if state.deadline else None,
+        replied_at=state.reply.at if state.reply else None,
     )

@@ -188,9 +188,8 @@ async def test_dissatisfied_client_reopens_the_case(stack: ComplaintStack) -> No
                                                     opinion="not enough", follow_up="reopen"))
     assert view.state.status == Status.ASSIGNED and view.state.reopened == 1
     assert view.state.deadline is not None
-    calendar = stack.service.rules_for(register()).calendar
     reopened_on = now.astimezone(SHANGHAI).date()
-    assert view.state.deadline.counted_from == calendar.first_working_day_from(reopened_on)
+    assert view.state.deadline.counted_from == reopened_on  # day 0, working day or not
     assert view.next_alarm == "RaiseWarning"
     await handle_to_reply(stack, case_id, assign=False)  # the same handler carries on
     await stack.execute(case_id, cmd(c.RecordFeedback, await stack.now(),
@@ -239,12 +238,12 @@ async def test_service_refuses_bad_registrations_before_starting(stack: Complain
         await stack.execute("no-such-case", cmd(c.AddNote, now, text="x"))
     with pytest.raises(CaseNotFoundError):
         await stack.view("no-such-case")
-    far = now + timedelta(days=800)
-    with pytest.raises(CaseError, match="no data for") as refused:
-        await stack.register(register(at=far, received_at=far, case_id="far-future"))
-    assert refused.value.rule == "calendar_not_covered"
+    later = now + timedelta(hours=1)
+    with pytest.raises(CaseError, match="later than the registration") as refused:
+        await stack.register(register(at=now, received_at=later, case_id="received-later"))
+    assert refused.value.rule == "rule_violation"
     with pytest.raises(StreamNotFoundError):
-        await stack.store.read_stream(workflow_id("far-future"))
+        await stack.store.read_stream(workflow_id("received-later"))
     with pytest.raises(CaseError, match="registered by starting it"):
         await stack.execute(case_id, register(at=now, received_at=now, case_id=case_id))
     await stack.execute(case_id, cmd(c.Withdraw, now, reason="done"))
@@ -257,26 +256,23 @@ async def test_service_refuses_bad_registrations_before_starting(stack: Complain
 async def test_a_case_whose_workflow_fails_alerts_its_supervisors_and_is_never_called_closed(
     stack: ComplaintStack, pool: asyncpg.Pool
 ) -> None:
-    """A registration refused inside the workflow (the service's check bypassed: the calendar
-    in the input does not cover the receipt) fails the workflow; before it fails, the outlet's
+    """A registration refused inside the workflow (the service's check bypassed: received
+    after it was registered) fails the workflow; before it fails, the outlet's
     supervisors are alerted; officers are then told the case stopped, not that it closed."""
     from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError
 
     from caseflow.services.calls import StoppedError
-    from domain.calendar import BusinessCalendar
     from workflows.complaint import ComplaintWorkflow
     from workflows.complaint_messages import ComplaintInput
 
     now = await stack.now()
     case_id = f"S-{now.timestamp():.0f}"
-    rules = stack.service.rules_for(register(at=now, received_at=now))
-    uncovered = BusinessCalendar(version="other-years", years=frozenset({1999}),
-                                 holidays=frozenset(), makeup_workdays=frozenset())
+    rules = await stack.service.rules_for(register(at=now, received_at=now))
     handle = await stack.env.client.start_workflow(
         ComplaintWorkflow.run,
-        ComplaintInput(registration=register(at=now, received_at=now, case_id=case_id,
-                                             outlet="outlet-s"),
-                       calendar=uncovered, policy=rules.policy, client_followed=False),
+        ComplaintInput(registration=register(at=now, received_at=now + timedelta(hours=1),
+                                             case_id=case_id, outlet="outlet-s"),
+                       calendar=rules.calendar, policy=rules.policy, client_followed=False),
         id=workflow_id(case_id), task_queue=stack.task_queue)
     with pytest.raises(WorkflowFailureError):
         await handle.result()

@@ -6,12 +6,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from domain.access import SLA_CLOCK
+from domain.access import CALENDAR, SLA_CLOCK
+from domain.calendar import BusinessCalendar, Holiday, YearSchedule
+from domain.complaint import COMPLAINT, adopting, fold, initial_state, next_alarm
 from domain.complaint import commands as c
-from domain.complaint import initial_state, next_alarm
-from domain.complaint.events import DeadlineWarningRaised
+from domain.complaint.events import DeadlineRecomputed, DeadlineWarningRaised
 from domain.complaint.model import Channel, ClientTier, CloseReason, ExtensionStatus, Status
-from domain.errors import CalendarNotCoveredError, IllegalStepError, RuleViolationError
+from domain.errors import IllegalStepError, RuleViolationError
 from tests.complaint_fixtures import (
     RULES,
     SHANGHAI,
@@ -55,10 +56,80 @@ def test_register_in_the_future_is_refused() -> None:
         when(initial_state(), register(received_at=T0 + timedelta(hours=1)))
 
 
-def test_register_in_an_uncovered_year_is_refused() -> None:
+def test_register_in_an_uncovered_year_gives_a_provisional_deadline() -> None:
+    """Never refused for lack of calendar data: the deadline says it is provisional, and so
+    does the acknowledgement."""
     late = datetime(2026, 12, 30, 10, tzinfo=SHANGHAI)
-    with pytest.raises(CalendarNotCoveredError):
-        when(initial_state(), register(at=late, received_at=late))
+    state = given(register(at=late, received_at=late))
+    assert state.deadline is not None and state.deadline.provisional_years == (2027,)
+    [ack] = when(state, c.AcknowledgeClient(actor=SLA_CLOCK.name, at=late))
+    assert ack.type == "client_acknowledged" and ack.provisional_years == (2027,)
+
+
+def _calendar_2027(revision: int = 1, *holidays: tuple[date, date]) -> BusinessCalendar:
+    year = YearSchedule(year=2027, holidays=tuple(
+        Holiday(name=f"h{n}", first=a, last=b) for n, (a, b) in enumerate(holidays)))
+    return year.calendar(f"test+bank-r{revision}", revision)
+
+
+NEW_YEAR = (date(2027, 1, 1), date(2027, 1, 3))
+
+
+def recompute(calendar: BusinessCalendar, at: datetime) -> c.RecomputeDeadline:
+    return c.RecomputeDeadline(actor=CALENDAR.name, at=at, calendar=calendar)
+
+
+def test_the_new_years_calendar_moves_a_provisional_deadline() -> None:
+    late = datetime(2026, 12, 29, 10, tzinfo=SHANGHAI)
+    state = given(register(at=late, received_at=late), assign(at=late))
+    [event] = when(state, recompute(_calendar_2027(1, NEW_YEAR), late))
+    assert isinstance(event, DeadlineRecomputed)
+    assert event.previous.due_date == date(2027, 1, 1) and event.previous.provisional
+    assert event.deadline.due_date == date(2027, 1, 4) and not event.deadline.provisional
+    assert event.previous.calendar_version == RULES.calendar.version
+    assert event.deadline.calendar_version == "test+bank-r1"
+    assert event.alerted == ("officer-1",)
+
+
+def test_a_change_records_a_definitive_deadline_and_nothing_for_untouched_cases() -> None:
+    late = datetime(2026, 12, 29, 10, tzinfo=SHANGHAI)
+    state = given(register(at=late, received_at=late))
+    [event] = when(state, recompute(_calendar_2027(1, (date(2027, 3, 1), date(2027, 3, 1))),
+                                    late))
+    assert isinstance(event, DeadlineRecomputed)  # same day, definitive now
+    assert event.deadline.due_date == event.previous.due_date and not event.deadline.provisional
+    settled = given(register())  # due 2026-10-10: 2027 changes nothing of it
+    assert when(settled, recompute(_calendar_2027(1, NEW_YEAR), T0)) == []
+
+
+def test_a_revision_the_case_holds_and_a_recorded_breach_are_kept() -> None:
+    late = datetime(2026, 12, 29, 10, tzinfo=SHANGHAI)
+    moved = adopting(RULES, _calendar_2027(2, NEW_YEAR))
+    state = given(register(at=late, received_at=late))
+    assert COMPLAINT.decide(state, recompute(_calendar_2027(2, NEW_YEAR), late), moved) == []
+    breached = given(register(at=late, received_at=late),
+                     clock(c.RecordBreach, datetime(2027, 1, 2, tzinfo=SHANGHAI)))
+    assert breached.breached
+    assert when(breached, recompute(_calendar_2027(1, NEW_YEAR), late)) == []
+
+
+def test_a_deadline_moved_earlier_than_a_raised_warning_warns_again() -> None:
+    """Removing a holiday brings the deadline forward past the warning already raised: the
+    clock acts at once on the new instant (here it has passed: the breach is due now, and
+    alerts the handler and supervisor)."""
+    late = datetime(2026, 12, 29, 10, tzinfo=SHANGHAI)
+    long = _calendar_2027(1, (date(2027, 1, 1), date(2027, 1, 5)))  # due Wednesday 6 Jan
+    state = given(register(at=late, received_at=late), assign(at=late))
+    state = fold(when(state, recompute(long, late)), state)
+    assert state.deadline is not None and state.deadline.due_date == date(2027, 1, 6)
+    warned_at = datetime(2027, 1, 6, 9, 30, tzinfo=SHANGHAI)
+    state = fold(when(state, clock(c.RaiseWarning, warned_at)), state)
+    shorter = _calendar_2027(2, NEW_YEAR)  # due Monday 4 Jan: already past at 6 Jan 09:30
+    rules = adopting(RULES, long)
+    state = fold(list(COMPLAINT.decide(state, recompute(shorter, warned_at), rules)), state)
+    assert state.deadline is not None and state.deadline.due_date == date(2027, 1, 4)
+    alarm = next_alarm(state, warned_at, adopting(rules, shorter))
+    assert alarm is not None and alarm.command is c.RecordBreach and alarm.at <= warned_at
 
 
 def test_acknowledgement_once_with_expected_time() -> None:
