@@ -14,6 +14,7 @@ BENCHES = {
     "faults": "bench.faults_soak",
     "timers": "bench.timer_load",
     "alerts": "bench.alert_delivery",
+    "whatif": "bench.sla_whatif",
 }
 
 

@@ -44,6 +44,7 @@ from caseflow.runtime.embedded import connect_temporal, database_dsn
 from caseflow.services.calendar import CalendarService
 from caseflow.services.clients import ClientService
 from caseflow.services.complaints import ComplaintService
+from caseflow.services.sla_whatif import WhatIfService
 from caseflow.store import EventStore, PostgresEventStore, connect_pool
 from caseflow.store.read_models import WRITERS
 from domain.calendar import BusinessCalendar
@@ -79,6 +80,7 @@ class Parts:
     calendar: CalendarService | None
     """Calendar versions and their fan-out (only with a database)."""
     calendar_book: CalendarBook
+    sla_what_if: WhatIfService | None
     dispatcher: Dispatcher
     """Hands recorded notifications to their delivery (a DeliveryWorkflow each)."""
     channels: Channels
@@ -91,6 +93,13 @@ class Parts:
     @property
     def zone(self) -> ZoneInfo:
         return self.settings.zone
+
+    @property
+    def what_if(self) -> WhatIfService:
+        """The SLA what-if report (on the worklist: needs the database)."""
+        if self.sla_what_if is None:
+            raise RuntimeError("these parts were wired without a database")
+        return self.sla_what_if
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -162,17 +171,19 @@ def bootstrap(
         store = event_store(pool)
     queue = task_queue or settings.task_queue
     book = _calendar_book(calendar, settings, pool)
+    policy = sla_policy or SlaPolicy()
     if dispatcher is None:
         dispatcher = DeliveryDispatcher(temporal, queue) if pool is not None else OutboxOnly()
     return Parts(
         settings=settings,
         temporal=temporal,
         store=store,
-        complaints=ComplaintService(temporal, queue, policy=sla_policy or SlaPolicy(),
+        complaints=ComplaintService(temporal, queue, policy=policy,
                                     calendar=book.for_years),
         calendar=CalendarService(pool, temporal, queue, book, settings.calendar_batch_size)
         if pool is not None else None,
         calendar_book=book,
+        sla_what_if=WhatIfService(pool, book, policy) if pool is not None else None,
         clients=ClientService(temporal, queue,
                               client_policy or load_client_policy(settings.client_policy)),
         dispatcher=dispatcher,

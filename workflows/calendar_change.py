@@ -30,6 +30,9 @@ with workflow.unsafe.imports_passed_through():
 STEADY = RetryPolicy(maximum_interval=timedelta(minutes=1))
 """Finding and recomputing retry until Temporal and the database are back."""
 PAGES_PER_RUN = 50
+HEARTBEAT = timedelta(seconds=20)
+"""A batch says how far it came after every few cases; a worker lost mid-batch is noticed
+within this, and the batch retried from there."""
 
 
 @workflow.defn(name=names.CALENDAR_CHANGE_WORKFLOW)
@@ -52,7 +55,7 @@ class CalendarChangeWorkflow:
                     RecomputeRequest(change=change, workflow_ids=found.workflow_ids),
                     result_type=CalendarBatchOutcome,
                     start_to_close_timeout=timedelta(minutes=10),
-                    heartbeat_timeout=timedelta(minutes=1), retry_policy=STEADY)
+                    heartbeat_timeout=HEARTBEAT, retry_policy=STEADY)
                 self._progress = self._progress.plus(outcome)
             page = found.next_page
             if page is None:

@@ -20,6 +20,7 @@ from caseflow.cli.store import with_store
 from caseflow.config import Settings
 from caseflow.runtime.embedded import connect_temporal
 from caseflow.store import PostgresEventStore
+from domain.sla import Deadline
 
 app = typer.Typer(help="Audit: replay, verify, export (read-only).", no_args_is_help=True)
 
@@ -68,7 +69,7 @@ def replay(
     if s.deadline:
         typer.echo(f"  deadline in force: end of {s.deadline.due_date} "
                    f"({s.deadline.working_days} working days; {s.deadline.calendar_version})"
-                   + ("  BREACHED" if s.breached else ""))
+                   + _provisional(s.deadline) + ("  BREACHED" if s.breached else ""))
     _timeline(case.timeline, zone)
 
 
@@ -116,3 +117,9 @@ def export(
         else export_html(record)
     out.write_text(text, encoding="utf-8")
     typer.echo(f"wrote {out} ({len(record['events'])} events)")
+
+
+def _provisional(deadline: Deadline) -> str:
+    years = ", ".join(map(str, deadline.provisional_years))
+    return f"  PROVISIONAL (no calendar for {years} yet: counted on weekends)" if years else ""
+

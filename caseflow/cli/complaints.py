@@ -27,7 +27,9 @@ def _show(view: ComplaintView) -> None:
     due = s.deadline.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z") if s.deadline else "-"
     typer.echo(f"case {s.case_id}: {s.status.value} (version {s.version})")
     typer.echo(f"  handler   {s.handler or '-'}")
-    typer.echo(f"  deadline  {due}" + (" BREACHED" if s.breached else ""))
+    typer.echo(f"  deadline  {due}" + (" BREACHED" if s.breached else "")
+               + (f" PROVISIONAL (no calendar for {s.deadline.provisional_years} yet)"
+                  if s.deadline and s.deadline.provisional else ""))
     if s.deadline:
         typer.echo(f"            {s.deadline.working_days} working days, calendar "
                    f"{s.deadline.calendar_version}")
@@ -214,5 +216,6 @@ def worklist(
     for r in rows:
         due = r.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if r.due_at else "-"
         typer.echo(f"{r.case_id:<16} {r.status:<13} {r.handler or '-':<14} {r.outlet:<12} "
-                   f"{due:<22} {'YES' if r.breached else ''}")
+                   f"{due + (' (provisional)' if r.deadline_provisional else ''):<22} "
+                   f"{'YES' if r.breached else ''}")
     typer.echo(f"{len(rows)} case(s)")

@@ -18,10 +18,12 @@ import uvicorn
 
 from caseflow.bootstrap import Parts, bootstrap, connected
 from caseflow.cli.audit import app as audit_app
+from caseflow.cli.calendar import app as calendar_app
 from caseflow.cli.clients import app as client_app
 from caseflow.cli.complaints import app as complaint_app
 from caseflow.cli.inbox import app as inbox_app
 from caseflow.cli.organisation import app as org_app
+from caseflow.cli.sla import app as sla_app
 from caseflow.cli.users import app as user_app
 from caseflow.config import Settings
 from caseflow.http.app import create_app
@@ -40,6 +42,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(user_app, name="user")
 app.add_typer(org_app, name="org")
 app.add_typer(inbox_app, name="inbox")
+app.add_typer(calendar_app, name="calendar")
+app.add_typer(sla_app, name="sla")
 
 
 @app.callback()

@@ -13,7 +13,16 @@ from pydantic import ValidationError
 from temporalio.service import RPCError
 
 from caseflow.bootstrap import Parts
-from caseflow.http import audit, clients, complaints, messages, organisation, users
+from caseflow.http import (
+    audit,
+    calendar,
+    clients,
+    complaints,
+    messages,
+    organisation,
+    sla,
+    users,
+)
 from caseflow.identity.users import UserError
 from caseflow.services.calls import (
     AccessDenied,
@@ -56,7 +65,8 @@ def create_app(parts: Parts | PartsFactory) -> FastAPI:
     if isinstance(parts, Parts):
         app.state.parts = parts  # usable without the lifespan (httpx's ASGI transport)
     for router in (complaints.router, clients.router, audit.router, users.router,
-                   organisation.router, messages.inbox, messages.notifications):
+                   organisation.router, messages.inbox, messages.notifications,
+                   calendar.router, sla.router):
         app.include_router(router)
     _error_handlers(app)
     return app

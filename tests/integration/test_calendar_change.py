@@ -14,6 +14,7 @@ import os
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -34,6 +35,7 @@ from domain.calendar import CalendarProposal, Holiday, YearSchedule
 from domain.complaint import commands as c
 from domain.complaint.events import DeadlineBreached, DeadlineRecomputed
 from domain.complaint.model import Status
+from domain.sla import SlaPolicy
 from tests.complaint_fixtures import register
 from tests.complaint_stack import SHANGHAI, ComplaintStack, complaint_stack
 from tests.conftest import fresh_database
@@ -295,3 +297,96 @@ async def test_both_finders_find_the_same_cases(
     query = VisibilityFinder(stack.env.client, SHANGHAI).query(date(2027, 1, 1))
     assert "CaseDeadline > '2027-01-01T00:00:00+08:00'" in query
     assert "CaseStatus IN ('registered', 'assigned', 'investigated')" in query
+
+
+async def test_the_api_keeps_the_same_rules(stack: ComplaintStack,
+                                            calendar_pool: asyncpg.Pool) -> None:
+    import httpx
+
+    from caseflow.http.app import create_app
+    from caseflow.identity.users import add_user
+
+    tokens = {p.name: await add_user(calendar_pool, p, created_by="test") for p in (
+        Principal(name="api-admin-1", role=Role.ADMIN), Principal(name="api-admin-2",
+                                                                  role=Role.ADMIN),
+        Principal(name="api-officer", role=Role.CASE_OFFICER, outlet="outlet-9"))}
+
+    def auth(name: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {tokens[name]}"}
+
+    transport = httpx.ASGITransport(app=create_app(stack.parts))
+    holidays = [{"name": "元旦", "first": "2029-01-01", "last": "2029-01-01"}]
+    body: dict[str, Any] = {"kind": "schedule", "schedule": {
+        "year": 2029, "holidays": holidays, "makeup_workdays": []}}
+    async with httpx.AsyncClient(transport=transport, base_url="http://cf") as api:
+        before = len((await api.get("/calendar/versions", headers=auth("api-admin-1"))).json())
+        weekday = {"kind": "schedule", "schedule": {
+            "year": 2029, "holidays": holidays, "makeup_workdays": ["2029-01-03"]}}
+        refused = await api.post("/calendar/versions", json=weekday, headers=auth("api-admin-1"))
+        assert refused.status_code == 422 and "weekend days" in refused.text
+        assert (await api.post("/calendar/versions", json=body,
+                               headers=auth("api-officer"))).status_code == 403
+        entered = await api.post("/calendar/versions", json=body, headers=auth("api-admin-1"))
+        assert entered.status_code == 201, entered.text
+        number = entered.json()["number"]
+        same = await api.post(f"/calendar/versions/{number}/confirm",
+                              headers=auth("api-admin-1"))
+        assert same.status_code == 409 and same.json()["rule"] == "four_eyes"
+        listed = (await api.get("/calendar/versions", headers=auth("api-admin-2"))).json()
+        assert len(listed) == before + 1 and listed[-1]["state"] == "proposed"
+        confirmed = await api.post(f"/calendar/versions/{number}/confirm",
+                                   headers=auth("api-admin-2"))
+        assert confirmed.status_code == 200, confirmed.text
+        revision = confirmed.json()["version"]["revision"]
+        await stack.env.client.get_workflow_handle(calendar_change_workflow_id(revision)).result()
+        progress = await api.get(f"/calendar/revisions/{revision}/fan-out",
+                                 headers=auth("api-admin-2"))
+        assert progress.status_code == 200 and progress.json()["progress"]["done"] is True
+        assert (await api.get("/calendar/revisions/9999/fan-out",
+                              headers=auth("api-admin-2"))).status_code == 404
+
+
+async def test_what_if_recomputes_the_recorded_cases_read_only(
+    stack: ComplaintStack, calendar_pool: asyncpg.Pool
+) -> None:
+    """Over the cases the first test registered in late December (replied to or not): a
+    shorter policy breaches more of them, a longer one fewer; nothing is written."""
+    import httpx
+
+    from caseflow.http.app import create_app
+    from caseflow.identity.users import add_user
+
+    auditor = Principal(name="auditor-w", role=Role.AUDITOR)
+    now = await stack.now()
+    first, last = date(2026, 12, 24), date(2026, 12, 31)
+    same = await stack.parts.what_if.report(auditor, first, last, now)
+    assert same.cases == 5 and same.breached_recorded == same.breached_proposed
+    one_day = await stack.parts.what_if.report(auditor, first, last, now,
+                                               policy=SlaPolicy(reply_working_days=1))
+    ten_days = await stack.parts.what_if.report(auditor, first, last, now,
+                                                policy=SlaPolicy(reply_working_days=10))
+    assert one_day.breached_proposed >= same.breached_recorded >= ten_days.breached_proposed
+    assert ten_days.breached_proposed < one_day.breached_proposed
+    other = Principal(name="sup-x", role=Role.SUPERVISOR, outlet="outlet-x")
+    assert (await stack.parts.what_if.report(other, first, last, now)).cases == 0
+    with pytest.raises(AccessDeniedError):
+        await stack.parts.what_if.report(
+            Principal(name="officer-w", role=Role.CASE_OFFICER, outlet="outlet-9"), first,
+            last, now)
+    rows_before = await calendar_pool.fetch("SELECT * FROM complaint_cases ORDER BY case_id")
+
+    token = await add_user(calendar_pool, auditor, created_by="test")
+    transport = httpx.ASGITransport(app=create_app(stack.parts))
+    async with httpx.AsyncClient(transport=transport, base_url="http://cf") as api:
+        answer = await api.post("/sla/what-if", headers={"Authorization": f"Bearer {token}"},
+                                json={"received_from": "2026-12-24",
+                                      "received_to": "2026-12-31",
+                                      "policy": {"reply_working_days": 1}})
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["breached_proposed"] == one_day.breached_proposed
+        backwards = await api.post("/sla/what-if", headers={"Authorization": f"Bearer {token}"},
+                                   json={"received_from": "2026-12-31",
+                                         "received_to": "2026-12-24"})
+        assert backwards.status_code == 422
+    assert await calendar_pool.fetch("SELECT * FROM complaint_cases ORDER BY case_id") == \
+        rows_before
