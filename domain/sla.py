@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from domain.calendar import BusinessCalendar
 
@@ -47,8 +47,8 @@ class SlaPolicy(BaseModel):
     version: str = "sla-2026.2"
     day_zero: DayZero = DayZero.RECEIPT
     time_zone: str = "Asia/Shanghai"
-    reply_working_days: int = Field(default=3, ge=1)
-    max_extended_working_days: int = Field(default=7, ge=1)
+    reply_working_days: int = Field(default=3, ge=1, le=60)
+    max_extended_working_days: int = Field(default=7, ge=1, le=60)
     warning_local_time: time = time(9, 0)
     """The warning comes on the deadline's last working day at this local time."""
     escalation_ladder: tuple[Rung, ...] = Field(
@@ -56,9 +56,18 @@ class SlaPolicy(BaseModel):
     )
     """At breach the handler and supervisor are alerted and the case escalates to the first rung;
     each further `escalation_every_working_days` it climbs one more (seed 000 L541)."""
-    escalation_every_working_days: int = Field(default=1, ge=1)
+    escalation_every_working_days: int = Field(default=1, ge=1, le=60)
     phone_window: tuple[time, time] = (time(8, 0), time(21, 0))
     """Phone replies outside this local window are night calls: only with consent or urgency."""
+
+    @field_validator("time_zone")
+    @classmethod
+    def _a_real_time_zone(cls, zone: str) -> str:
+        try:
+            ZoneInfo(zone)
+        except (ValueError, ZoneInfoNotFoundError) as exc:
+            raise ValueError(f"{zone!r} is not a time zone (e.g. Asia/Shanghai)") from exc
+        return zone
 
     @model_validator(mode="before")
     @classmethod

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import asyncpg
+from pydantic import BaseModel, ConfigDict
 
 from domain.calendar import BusinessCalendar, CalendarProposal, YearSchedule
 
@@ -32,8 +33,9 @@ class CalendarVersionNotFoundError(CalendarChangeError):
         super().__init__(f"there is no calendar version {number}", "not_found")
 
 
-@dataclass(frozen=True)
-class CalendarVersion:
+class CalendarVersion(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     number: int
     year: int
     kind: str

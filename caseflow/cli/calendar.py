@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Literal
 
 import typer
+from pydantic import ValidationError
 
 from caseflow.calendar.versions import CalendarVersion
-from caseflow.cli.session import TOKEN, Session, fail, run_as
+from caseflow.cli.session import TOKEN, Session, fail, invalid, run_as
 from caseflow.services.calendar import FanOut
 from domain.calendar import CalendarProposal, Holiday, YearSchedule
 
@@ -57,15 +58,21 @@ def propose(
     """Enter a year's schedule or an amendment; it takes effect once another admin confirms."""
     if kind not in ("schedule", "amendment"):
         raise fail("--kind is schedule or amendment")
-    if file is not None:
-        schedule = YearSchedule.model_validate_json(file.read_text(encoding="utf-8"))
-    elif year is not None:
-        schedule = YearSchedule(year=year, holidays=tuple(_holiday(h) for h in holiday),
-                                makeup_workdays=tuple(date.fromisoformat(d) for d in makeup))
-    else:
-        raise fail("give --file, or --year with --holiday and --makeup")
-    chosen: Literal["schedule", "amendment"] = "amendment" if kind == "amendment" else "schedule"
-    proposal = CalendarProposal(kind=chosen, schedule=schedule, reason=reason)
+    try:
+        if file is not None:
+            schedule = YearSchedule.model_validate_json(file.read_text(encoding="utf-8"))
+        elif year is not None:
+            schedule = YearSchedule(year=year, holidays=tuple(_holiday(h) for h in holiday),
+                                    makeup_workdays=tuple(date.fromisoformat(d) for d in makeup))
+        else:
+            raise fail("give --file, or --year with --holiday and --makeup")
+        chosen: Literal["schedule", "amendment"] = (
+            "amendment" if kind == "amendment" else "schedule")
+        proposal = CalendarProposal(kind=chosen, schedule=schedule, reason=reason)
+    except ValidationError as exc:
+        raise fail(f"invalid schedule: {invalid(exc)}") from exc
+    except ValueError as exc:  # a --makeup that is not a date
+        raise fail(f"invalid schedule: {exc}") from exc
 
     async def work(session: Session) -> CalendarVersion:
         assert session.services.calendar is not None

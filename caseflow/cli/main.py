@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import os
+import signal
 import sys
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
@@ -140,6 +141,9 @@ def up(
     """Start Temporal, PostgreSQL and a worker (embedded unless TEMPORAL_ADDRESS/DATABASE_URL)."""
     settings = Settings()
     configure_logging(settings.log_format, settings.log_level)
+    # SIGTERM (kill, systemd, a container stop) stops it like Ctrl-C: the worker, the API and
+    # the embedded servers are shut down, not left running without their parent.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         asyncio.run(_up(settings, exit_after_start))
     except KeyboardInterrupt:

@@ -61,13 +61,18 @@ def run_as(token: str, work: Callable[[Session], Awaitable[T]]) -> T:
     except (CaseError, DomainError, AccessDeniedError) as exc:
         raise fail(f"refused ({getattr(exc, 'rule', 'rule')}): {exc}") from exc
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise fail(f"invalid input: {problems}") from exc
+        raise fail(f"invalid input: {invalid(exc)}") from exc
     except EventStoreError as exc:
         raise fail(str(exc)) from exc
     except (StillRecordingError, RPCError) as exc:
         raise fail(f"{exc}; to learn whether it was recorded, run the same command again with "
                    f"CASEFLOW_REQUEST_ID={request_id}") from exc
+
+
+def invalid(error: ValidationError) -> str:
+    """A validation error's problems, each with where it is."""
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}"
+                     for e in error.errors())
 
 
 def fail(message: str) -> typer.Exit:

@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 
-from caseflow.cli.session import TOKEN, Session, run_as
+from caseflow.cli.session import TOKEN, Session, fail, invalid, run_as
 from domain.calendar import YearSchedule
 from domain.sla import SlaPolicy
 from domain.sla_whatif import WhatIfReport
@@ -33,9 +34,16 @@ def what_if(
     token: str = TOKEN,
 ) -> None:
     """Recompute the deadlines of the cases received in the range; read-only."""
-    first, last = date.fromisoformat(received_from), date.fromisoformat(received_to)
-    schedules = [YearSchedule.model_validate_json(p.read_text(encoding="utf-8"))
-                 for p in calendar]
+    try:
+        first, last = date.fromisoformat(received_from), date.fromisoformat(received_to)
+        schedules = [YearSchedule.model_validate_json(p.read_text(encoding="utf-8"))
+                     for p in calendar]
+    except ValidationError as exc:
+        raise fail(f"invalid schedule: {invalid(exc)}") from exc
+    except ValueError as exc:
+        raise fail(f"--from and --to are days (YYYY-MM-DD): {exc}") from exc
+    if last < first:
+        raise fail("--to is before --from")
 
     async def work(session: Session) -> tuple[WhatIfReport, float]:
         proposed = None

@@ -3,7 +3,6 @@ different admins per version) and the progress of a confirmed revision's fan-out
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
@@ -12,31 +11,12 @@ from pydantic import BaseModel
 from caseflow.calendar.versions import CalendarVersion
 from caseflow.http.auth import Services, User
 from caseflow.services.calendar import CalendarService, FanOut
-from domain.calendar import CalendarProposal, YearSchedule
+from domain.calendar import CalendarProposal
 from workflows.ports import CalendarChangeProgress
 
 router = APIRouter(prefix="/calendar", tags=["calendar"])
 Number = Annotated[int, Path(ge=1, le=2_147_483_647)]
 Year = Annotated[int | None, Query(ge=2000, le=2100)]
-
-
-class VersionOut(BaseModel):
-    number: int
-    year: int
-    kind: str
-    reason: str | None
-    schedule: YearSchedule
-    state: str
-    entered_by: str
-    entered_at: datetime
-    revision: int | None
-    confirmed_by: str | None
-    confirmed_at: datetime | None
-    changed_days: tuple[date, ...]
-
-    @classmethod
-    def of(cls, version: CalendarVersion) -> VersionOut:
-        return cls(**{name: getattr(version, name) for name in cls.model_fields})
 
 
 class FanOutOut(BaseModel):
@@ -51,7 +31,7 @@ class FanOutOut(BaseModel):
 
 
 class Confirmation(BaseModel):
-    version: VersionOut
+    version: CalendarVersion
     fan_out: FanOutOut
 
 
@@ -62,20 +42,20 @@ def _service(services: Services) -> CalendarService:
 
 
 @router.get("/versions", summary="Every calendar version (of a year), oldest first")
-async def versions(user: User, services: Services, year: Year = None) -> list[VersionOut]:
-    return [VersionOut.of(v) for v in await _service(services).list(user, year)]
+async def versions(user: User, services: Services, year: Year = None) -> list[CalendarVersion]:
+    return await _service(services).list(user, year)
 
 
 @router.post("/versions", status_code=status.HTTP_201_CREATED,
              summary="Enter a year's schedule or an amendment (admins; takes effect once "
                      "another admin confirms it)")
-async def propose(body: CalendarProposal, user: User, services: Services) -> VersionOut:
-    return VersionOut.of(await _service(services).propose(body, user))
+async def propose(body: CalendarProposal, user: User, services: Services) -> CalendarVersion:
+    return await _service(services).propose(body, user)
 
 
 @router.get("/versions/{number}", summary="One calendar version")
-async def version(number: Number, user: User, services: Services) -> VersionOut:
-    return VersionOut.of(await _service(services).get(number, user))
+async def version(number: Number, user: User, services: Services) -> CalendarVersion:
+    return await _service(services).get(number, user)
 
 
 @router.post("/versions/{number}/confirm",
@@ -83,12 +63,12 @@ async def version(number: Number, user: User, services: Services) -> VersionOut:
                      "cases it touches (sent again, it starts only what is missing)")
 async def confirm(number: Number, user: User, services: Services) -> Confirmation:
     found, fan_out = await _service(services).confirm(number, user)
-    return Confirmation(version=VersionOut.of(found), fan_out=FanOutOut.of(fan_out))
+    return Confirmation(version=found, fan_out=FanOutOut.of(fan_out))
 
 
 @router.post("/versions/{number}/withdraw", summary="Withdraw a version awaiting confirmation")
-async def withdraw(number: Number, user: User, services: Services) -> VersionOut:
-    return VersionOut.of(await _service(services).withdraw(number, user))
+async def withdraw(number: Number, user: User, services: Services) -> CalendarVersion:
+    return await _service(services).withdraw(number, user)
 
 
 @router.get("/revisions/{revision}/fan-out",

@@ -20,8 +20,8 @@ router = APIRouter(prefix="/sla", tags=["sla"])
 class WhatIfBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    received_from: date
-    received_to: date
+    received_from: date = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))
+    received_to: date = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))
     policy: dict[str, Any] | None = None
     """Fields of a proposed SLA policy; the rest keep the policy in force."""
     schedules: list[YearSchedule] = Field(default=[], max_length=10)
@@ -35,6 +35,7 @@ async def what_if(body: WhatIfBody, user: User, services: Services) -> WhatIfRep
                             "received_to is before received_from")
     policy = None
     if body.policy is not None:
+        # A bad field is a ValidationError: answered 422 like any body (caseflow.http.app).
         policy = SlaPolicy.model_validate(
             {**services.complaints.policy.model_dump(mode="json"), **body.policy})
     return await services.what_if.report(user, body.received_from, body.received_to,

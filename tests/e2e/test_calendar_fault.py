@@ -5,15 +5,19 @@ case it touches records its recomputed deadline exactly once, none is missed."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import os
+import sys
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-import pytest
+import asyncpg
 
 from caseflow.bootstrap import bootstrap
 from caseflow.config import Settings
+from caseflow.identity.users import add_user
 from caseflow.policy.calendar import official_calendar
 from caseflow.runtime.processes import CaseflowProcess, TemporalDevServer
 from caseflow.store import connect_pool
@@ -31,16 +35,6 @@ OUTLET = "outlet-calendar"
 OFFICER = Principal(name="officer-c", role=Role.CASE_OFFICER, outlet=OUTLET)
 CASES = 9
 BATCH = 3
-
-
-@pytest.fixture(scope="module")
-async def dev_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TemporalDevServer]:
-    folder = tmp_path_factory.mktemp("temporal")
-    server = TemporalDevServer(db_file=folder / "temporal.sqlite", log_file=folder / "server.log")
-    server.start()
-    await server.connect(CONVERTER)
-    yield server
-    server.stop()
 
 
 def with_one_more_day_off(day_off: date) -> CalendarProposal:
@@ -119,9 +113,54 @@ async def test_a_fan_out_worker_killed_half_way_loses_and_doubles_nothing(
             recomputed = [e.data for e in events if e.type == "deadline_recomputed"]
             assert len(recomputed) == 1, case_id
             assert recomputed[0]["previous"]["due_at"] != recomputed[0]["deadline"]["due_at"]
+        await the_cli_shows_it(env, pool, case_count=CASES, year=day_off.year)
     finally:
         for process in workers:
             process.kill()
         await pool.close()
         for log in sorted(tmp_path.glob("*.log")):  # shown by pytest when the test failed
             print(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}")
+
+
+async def the_cli_shows_it(env: dict[str, str], pool: asyncpg.Pool, *, case_count: int,
+                           year: int) -> None:
+    """`caseflow calendar` and `caseflow sla what-if` as an admin and an auditor run them."""
+    tokens = {p.name: await add_user(pool, p, created_by="test") for p in (
+        Principal(name="cli-admin", role=Role.ADMIN), Principal(name="cli-auditor",
+                                                                role=Role.AUDITOR))}
+
+    async def caseflow(user: str, *args: str) -> tuple[int, str, str]:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "caseflow", *args, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env={**os.environ, **env, "CASEFLOW_TOKEN": tokens[user]})
+        out, err = await process.communicate()
+        assert process.returncode is not None
+        return process.returncode, out.decode(), err.decode()
+
+    code, out, err = await caseflow("cli-admin", "calendar", "list", "--year", str(year))
+    assert code == 0, err
+    assert "confirmed by admin-b (revision 1)" in out
+    code, out, err = await caseflow("cli-admin", "calendar", "progress", "1")
+    assert code == 0, err
+    assert f"done; {case_count} cases reached" in out and f"{case_count} recomputed" in out
+    code, out, err = await caseflow("cli-admin", "calendar", "propose", "--year", "2035",
+                                    "--holiday", "元旦:2035-01-01", "--makeup", "2035-01-03")
+    assert code == 1 and "must be weekend days: 2035-01-03" in err
+    code, out, err = await caseflow("cli-admin", "calendar", "propose", "--year", "2035",
+                                    "--holiday", "元旦:2035-01-01..2035-01-02")
+    assert code == 0, err
+    assert "2035 schedule, proposed, entered by cli-admin" in out
+    number = out.split(":")[0].removeprefix("version ")
+    code, out, err = await caseflow("cli-admin", "calendar", "confirm", number)
+    assert code == 1 and "four eyes" in err
+    code, out, err = await caseflow("cli-auditor", "calendar", "withdraw", number)
+    assert code == 1 and "kept by an admin" in err
+    code, out, err = await caseflow("cli-admin", "calendar", "withdraw", number)
+    assert code == 0 and "withdrawn" in out
+    today = datetime.now(SHANGHAI).date().isoformat()
+    code, out, err = await caseflow("cli-auditor", "sla", "what-if", "--from", today,
+                                    "--to", today, "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["cases"] == case_count and report["breached_proposed"] == 0

@@ -41,16 +41,6 @@ WALKED = ["complaint_registered", "deadline_set", "client_acknowledged", "handle
 """The events of the walk below, once each, in order."""
 
 
-@pytest.fixture(scope="module")
-async def dev_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TemporalDevServer]:
-    folder = tmp_path_factory.mktemp("temporal")
-    server = TemporalDevServer(db_file=folder / "temporal.sqlite", log_file=folder / "server.log")
-    server.start()
-    await server.connect(CONVERTER)
-    yield server
-    server.stop()
-
-
 @dataclass
 class Faults:
     server: TemporalDevServer
