@@ -50,23 +50,6 @@ class BusinessCalendar(BaseModel):
             )
         return _working(day, self.holidays, self.makeup_workdays)
 
-    def next_working_day(self, day: date) -> date:
-        """The first working day strictly after `day`."""
-        day += timedelta(days=1)
-        while not self.is_working_day(day):
-            day += timedelta(days=1)
-        return day
-
-    def first_working_day_from(self, day: date) -> date:
-        """`day` itself when it is a working day, else the next one."""
-        return day if self.is_working_day(day) else self.next_working_day(day)
-
-    def add_working_days(self, day: date, count: int) -> date:
-        """The `count`-th working day after `day` (count >= 0; 0 gives `day`)."""
-        for _ in range(count):
-            day = self.next_working_day(day)
-        return day
-
     def count_working_days(self, day: date, count: int) -> tuple[date, tuple[int, ...]]:
         """The `count`-th working day after `day`, and the years the calendar does not cover
         whose days were counted on weekends alone (empty: the count is definitive)."""
@@ -78,7 +61,8 @@ class BusinessCalendar(BaseModel):
         return day, tuple(sorted(assumed))
 
     def first_working_day_or_assumed(self, day: date) -> tuple[date, tuple[int, ...]]:
-        """`first_working_day_from`, counting an uncovered year on weekends alone."""
+        """`day` itself when it is a working day, else the next one; an uncovered year counted
+        on weekends alone (and returned, as `count_working_days` does)."""
         assumed: set[int] = set()
         while not self._working_or_assumed(day, assumed):
             day += timedelta(days=1)

@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 import asyncpg
 from temporalio.client import Client
 
-from domain.complaint.model import Status
+from domain.complaint.model import CLOCK_RUNNING
 from workflows.complaint_messages import workflow_id
 from workflows.ports import CasePage
 
-CLOCK_RUNNING = (Status.REGISTERED.value, Status.ASSIGNED.value, Status.INVESTIGATED.value)
+STATUSES = [status.value for status in CLOCK_RUNNING]
 
 
 class CaseFinder(Protocol):
@@ -37,7 +37,7 @@ class VisibilityFinder:
         self._zone = zone
 
     def query(self, from_day: date) -> str:
-        statuses = ", ".join(f"'{s}'" for s in CLOCK_RUNNING)
+        statuses = ", ".join(f"'{s}'" for s in STATUSES)
         after = _after_start_of(from_day, self._zone).isoformat()
         return ("WorkflowType = 'ComplaintWorkflow' AND ExecutionStatus = 'Running' "
                 f"AND CaseStatus IN ({statuses}) AND CaseDeadline > '{after}'")
@@ -62,7 +62,7 @@ class WorklistFinder:
             """SELECT case_id FROM complaint_cases
                WHERE status = ANY($1) AND due_at > $2 AND case_id > $3
                ORDER BY case_id LIMIT $4""",
-            list(CLOCK_RUNNING), _after_start_of(from_day, self._zone), page or "", size)
+            STATUSES, _after_start_of(from_day, self._zone), page or "", size)
         ids = [r["case_id"] for r in rows]
         return CasePage(workflow_ids=tuple(workflow_id(i) for i in ids),
                         next_page=ids[-1] if len(ids) == size else None)

@@ -8,7 +8,6 @@ would write."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -54,8 +53,8 @@ class CalendarVersion(BaseModel):
 @dataclass(frozen=True)
 class Confirmed:
     version: CalendarVersion
-    calendar: BusinessCalendar
-    """The calendar in force right after it (every year), revision `version.revision`."""
+    calendar_version: str
+    """The version of the calendar in force right after it (revision `version.revision`)."""
     already: bool
     """It had been confirmed before (a confirmation sent again): nothing was written now."""
 
@@ -69,6 +68,11 @@ def _version(row: asyncpg.Record) -> CalendarVersion:
         changed_days=tuple(row["changed_days"]), withdrawn_by=row["withdrawn_by"])
 
 
+def revision_label(official: BusinessCalendar, revision: int) -> str:
+    """The version name of the calendar in force at `revision`."""
+    return f"{official.version}+bank-r{revision}"
+
+
 async def calendar_in_force(conn: asyncpg.Connection | asyncpg.Pool, official: BusinessCalendar,
                             *, revision: int | None = None) -> BusinessCalendar:
     """The official calendar with each year's latest confirmed version (up to `revision`, the
@@ -80,7 +84,7 @@ async def calendar_in_force(conn: asyncpg.Connection | asyncpg.Pool, official: B
     if not rows:
         return official
     newest = max(r["revision"] for r in rows) if revision is None else revision
-    calendar = official.model_copy(update={"version": f"{official.version}+bank-r{newest}",
+    calendar = official.model_copy(update={"version": revision_label(official, newest),
                                            "revision": newest})
     for row in rows:
         year = YearSchedule.model_validate_json(row["schedule"])
@@ -135,8 +139,8 @@ async def confirm(pool: asyncpg.Pool, number: int, by: str, official: BusinessCa
             raise CalendarVersionNotFoundError(number)
         version = _version(row)
         if version.state == "in_force":
-            calendar = await calendar_in_force(conn, official, revision=version.revision)
-            return Confirmed(version, calendar, already=True)
+            assert version.revision is not None
+            return Confirmed(version, revision_label(official, version.revision), already=True)
         if version.state == "withdrawn":
             raise CalendarChangeError(
                 f"calendar version {number} was withdrawn by {version.withdrawn_by}",
@@ -153,8 +157,7 @@ async def confirm(pool: asyncpg.Pool, number: int, by: str, official: BusinessCa
             """UPDATE calendar_versions SET state = 'in_force', revision = $2,
                       confirmed_by = $3, confirmed_at = now(), changed_days = $4
                WHERE number = $1 RETURNING *""", number, revision, by, list(changed))
-        calendar = await calendar_in_force(conn, official)
-    return Confirmed(_version(row), calendar, already=False)
+    return Confirmed(_version(row), revision_label(official, revision), already=False)
 
 
 async def withdraw(pool: asyncpg.Pool, number: int, by: str) -> CalendarVersion:
@@ -186,7 +189,3 @@ async def get_version(pool: asyncpg.Pool, number: int) -> CalendarVersion:
         raise CalendarVersionNotFoundError(number)
     return _version(row)
 
-
-def schedule_json(schedule: YearSchedule) -> str:
-    """The schedule as the file `caseflow calendar propose --file` reads."""
-    return json.dumps(schedule.model_dump(mode="json"), ensure_ascii=False, indent=2)

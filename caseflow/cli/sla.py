@@ -13,7 +13,6 @@ from pydantic import ValidationError
 
 from caseflow.cli.session import TOKEN, Session, fail, invalid, run_as
 from domain.calendar import YearSchedule
-from domain.sla import SlaPolicy
 from domain.sla_whatif import WhatIfReport
 
 app = typer.Typer(help="The SLA: what-if reports for policy makers.", no_args_is_help=True)
@@ -48,9 +47,8 @@ def what_if(
     async def work(session: Session) -> tuple[WhatIfReport, float]:
         proposed = None
         if policy is not None:
-            current = session.services.complaints.policy.model_dump(mode="json")
-            proposed = SlaPolicy.model_validate(
-                {**current, **json.loads(policy.read_text(encoding="utf-8"))})
+            proposed = session.services.what_if.proposed_policy(
+                json.loads(policy.read_text(encoding="utf-8")))
         began = time.perf_counter()
         report = await session.services.what_if.report(
             session.user, first, last, datetime.now(UTC), policy=proposed, schedules=schedules,

@@ -11,7 +11,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from caseflow.http.auth import Services, User
 from domain.calendar import YearSchedule
-from domain.sla import SlaPolicy
 from domain.sla_whatif import WhatIfReport
 
 router = APIRouter(prefix="/sla", tags=["sla"])
@@ -36,8 +35,7 @@ async def what_if(body: WhatIfBody, user: User, services: Services) -> WhatIfRep
     policy = None
     if body.policy is not None:
         # A bad field is a ValidationError: answered 422 like any body (caseflow.http.app).
-        policy = SlaPolicy.model_validate(
-            {**services.complaints.policy.model_dump(mode="json"), **body.policy})
+        policy = services.what_if.proposed_policy(body.policy)
     return await services.what_if.report(user, body.received_from, body.received_to,
                                          await services.now(), policy=policy,
                                          schedules=body.schedules, outlet=body.outlet)

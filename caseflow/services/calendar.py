@@ -50,11 +50,11 @@ def change_of(confirmed: Confirmed, batch_size: int) -> CalendarChange:
     year for a new schedule: provisional deadlines there counted weekends alone)."""
     version = confirmed.version
     assert version.revision is not None
-    first = min(version.changed_days, default=date(version.year, 1, 1))
-    if version.kind == "schedule":
-        first = date(version.year, 1, 1)
+    new_year = date(version.year, 1, 1)
+    first = new_year if version.kind == "schedule" else min(version.changed_days,
+                                                             default=new_year)
     return CalendarChange(revision=version.revision,
-                          calendar_version=confirmed.calendar.version,
+                          calendar_version=confirmed.calendar_version,
                           years=(version.year,), from_day=first, batch_size=batch_size)
 
 

@@ -74,11 +74,6 @@ class ComplaintService:
         self._policy = policy
         self._calendar = calendar
 
-    @property
-    def policy(self) -> SlaPolicy:
-        """The SLA policy new cases are opened under."""
-        return self._policy
-
     async def rules_for(self, command: RegisterComplaint) -> Rules:
         """The receipt year and the next: enough for any deadline of the case, small enough to
         travel in the workflow's input. A year the calendar does not cover yet makes the

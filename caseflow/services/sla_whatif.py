@@ -4,8 +4,9 @@ force). Read-only. Supervisors and outlet heads see their units' cases; auditors
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -39,6 +40,10 @@ class WhatIfService:
         self._pool = pool
         self._book = book
         self._policy = policy
+
+    def proposed_policy(self, changes: Mapping[str, Any]) -> SlaPolicy:
+        """The policy in force with the proposed fields changed (a bad one: ValidationError)."""
+        return SlaPolicy.model_validate({**self._policy.model_dump(mode="json"), **changes})
 
     async def report(self, by: Principal, received_from: date, received_to: date, now: datetime,
                      *, policy: SlaPolicy | None = None,

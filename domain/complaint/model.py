@@ -32,6 +32,10 @@ class Status(StrEnum):
         return self not in (Status.NEW, Status.CLOSED)
 
 
+CLOCK_RUNNING = (Status.REGISTERED, Status.ASSIGNED, Status.INVESTIGATED)
+"""The statuses in which a case's SLA clock runs: from registration until the reply."""
+
+
 class ReplyMethod(StrEnum):
     PHONE = "phone"
     LETTER = "letter"

@@ -32,7 +32,14 @@ from domain.complaint.events import (
     OverdueEscalated,
     ResolvedOnSpot,
 )
-from domain.complaint.model import Channel, ClientTier, CloseReason, ExtensionStatus, Status
+from domain.complaint.model import (
+    CLOCK_RUNNING,
+    Channel,
+    ClientTier,
+    CloseReason,
+    ExtensionStatus,
+    Status,
+)
 from domain.sla import Deadline
 
 
@@ -77,7 +84,7 @@ class ComplaintState(BaseModel):
     @property
     def clock_running(self) -> bool:
         """The SLA clock runs from registration until the reply is recorded."""
-        return self.status in (Status.REGISTERED, Status.ASSIGNED, Status.INVESTIGATED)
+        return self.status in CLOCK_RUNNING
 
     @property
     def breached(self) -> bool:
