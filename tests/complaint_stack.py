@@ -3,8 +3,6 @@ calendar built around the test server's own "today"."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 from temporalio import client
-from temporalio.client import WorkflowExecutionStatus, WorkflowFailureError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -55,32 +52,6 @@ def calendar_around(today: date) -> BusinessCalendar:
     holiday = today + timedelta(days=1)
     return BusinessCalendar(version="test-calendar-1", years=years, holidays=frozenset({holiday}),
                             makeup_workdays=frozenset(weekends - {holiday}))
-
-
-class StartedWorkflows(client.Interceptor):
-    """Records the id of every workflow the test's client starts (so the test can end them)."""
-
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-
-    def intercept_client(self, next: client.OutboundInterceptor) -> client.OutboundInterceptor:
-        ids = self.ids
-
-        class Recording(client.OutboundInterceptor):
-            async def start_workflow(self, input: client.StartWorkflowInput
-                                     ) -> client.WorkflowHandle[Any, Any]:
-                handle = await super().start_workflow(input)
-                ids.append(input.id)
-                return handle
-
-        return Recording(next)
-
-
-def recording_client(env: WorkflowEnvironment) -> tuple[client.Client, StartedWorkflows]:
-    started = StartedWorkflows()
-    config = env.client.config()
-    config["interceptors"] = [*config["interceptors"], started]
-    return client.Client(**config), started
 
 
 @dataclass
@@ -147,42 +118,12 @@ async def complaint_stack(
         overrides.setdefault("dispatcher", OutboxOnly())
     now = await env.get_current_time()
     today = now.astimezone(SHANGHAI).date()
-    temporal, started = recording_client(env)
-    parts = parts_for(temporal, pool, store=store,
+    parts = parts_for(env.client, pool, store=store,
                       calendar=overrides.pop("calendar", calendar_around(today)),
                       clock=overrides.pop("clock", env.get_current_time), **overrides)
     stack = ComplaintStack(env, parts, today)
-    try:
-        if with_worker:
-            async with stack.worker():
-                try:
-                    yield stack
-                finally:
-                    await _let_deliveries_finish(env, started.ids)
-        else:
+    if with_worker:
+        async with stack.worker():
             yield stack
-    finally:
-        await _terminate_open(env, started.ids)
-
-
-async def _let_deliveries_finish(env: WorkflowEnvironment, workflow_ids: list[str]) -> None:
-    """While the worker still runs: end the cases and clients the test left open (so that they
-    raise no more notifications), then let the deliveries under way finish. A delivery cut off
-    mid-activity by the worker's shutdown would hold the time-skipping server's clock for the
-    activity's whole timeout, and every later test with it."""
-    await _terminate_open(env, [w for w in workflow_ids if not w.startswith("notification-")])
-    for workflow_id in workflow_ids:  # (deliveries may start more deliveries: the list grows)
-        if workflow_id.startswith("notification-"):
-            handle = env.client.get_workflow_handle(workflow_id)
-            with contextlib.suppress(WorkflowFailureError, TimeoutError):
-                await asyncio.wait_for(handle.result(), timeout=60)
-
-
-async def _terminate_open(env: WorkflowEnvironment, workflow_ids: list[str]) -> None:
-    """A case left open with no worker holds a workflow task nobody runs, and the shared
-    time-skipping server stops skipping time for every later test: end what a test left open."""
-    for workflow_id in workflow_ids:
-        handle = env.client.get_workflow_handle(workflow_id)
-        description = await handle.describe()
-        if description.status == WorkflowExecutionStatus.RUNNING:
-            await handle.terminate(reason="test finished with the case open")
+    else:
+        yield stack

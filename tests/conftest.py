@@ -1,6 +1,6 @@
-"""Session-wide real components: an embedded PostgreSQL and Temporal's time-skipping test server,
-each started only when a test asks for it; and the markers of the three kinds of test, from
-the folder a test lives in:
+"""Real components: a session-wide embedded PostgreSQL and, per test, Temporal's time-skipping
+test server, each started only when a test asks for it; and the markers of the three kinds of
+test, from the folder a test lives in:
 
 - `unit` (tests/unit): pure, no server; `./dev.sh test -m unit` runs them in seconds;
 - `integration` (tests/integration): PostgreSQL and the time-skipping Temporal test server;
@@ -62,8 +62,14 @@ def store(pool: asyncpg.Pool) -> PostgresEventStore:
     return event_store(pool)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping test server of the test's own (started in about 0.12 s), not one per
+    session: that server holds its clock while any activity is scheduled and not finished, and
+    an activity a test leaves scheduled, or a workflow terminated mid-task, holds it for good
+    (terminating or cancelling the workflow does not release it, and the server reports no
+    pending workflow task to wait for). On a shared server one such test makes every later test
+    that lets time pass fail with "Timeout expired"; on its own server it harms nobody."""
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=CONVERTER,
         test_server_existing_path=temporal_test_server(),

@@ -109,7 +109,6 @@ async def test_an_identification_sent_again_answers_the_client(api: ApiStack) ->
     assert (first.status_code, again.status_code) == (201, 200)
     other = await api.post("officer", "/clients", {**body, "referred_by": "teller-9"})
     assert (other.status_code, other.json()["rule"]) == (409, "already_exists")
-    await api.stack.env.client.get_workflow_handle(f"client-{body['client_id']}").terminate()
 
 
 @pytest.mark.parametrize("bad", ["C/../x", "C 1", "C\t1", ".hidden", "C?1", "x" * 65])

@@ -26,7 +26,6 @@ from caseflow.calendar.finders import VisibilityFinder, WorklistFinder
 from caseflow.calendar.versions import calendar_in_force, list_versions
 from caseflow.config import Settings
 from caseflow.policy.calendar import official_calendar
-from caseflow.runtime.binaries import temporal_test_server
 from caseflow.services.calendar import CalendarService
 from caseflow.services.calls import CaseError
 from caseflow.store import connect_pool
@@ -43,7 +42,6 @@ from tests.payload_keys import CONVERTER
 from workflows.complaint_messages import workflow_id
 from workflows.ports import CalendarChangeProgress, calendar_change_workflow_id
 from workflows.registry import SANDBOX_RUNNER, WORKFLOWS
-from workflows.search_attributes import ensure_search_attributes
 
 ADMIN_1 = Principal(name="admin-1", role=Role.ADMIN)
 ADMIN_2 = Principal(name="admin-2", role=Role.ADMIN)
@@ -62,15 +60,6 @@ REPLAYER = Replayer(workflows=WORKFLOWS, data_converter=CONVERTER,
 
 
 @pytest.fixture(scope="module")
-async def own_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=CONVERTER, test_server_existing_path=temporal_test_server())
-    await ensure_search_attributes(env.client)
-    yield env
-    await env.shutdown()
-
-
-@pytest.fixture(scope="module")
 async def calendar_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
     pool = await connect_pool(await fresh_database(database_url, "caseflow_calendar_change"))
     yield pool
@@ -78,9 +67,9 @@ async def calendar_pool(database_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 @pytest.fixture
-async def stack(own_env: WorkflowEnvironment, calendar_pool: asyncpg.Pool
+async def stack(temporal_env: WorkflowEnvironment, calendar_pool: asyncpg.Pool
                 ) -> AsyncIterator[ComplaintStack]:
-    async with complaint_stack(own_env, calendar_pool, calendar=OFFICIAL,
+    async with complaint_stack(temporal_env, calendar_pool, calendar=OFFICIAL,
                                settings=Settings(case_finder="worklist",
                                                  calendar_batch_size=2)) as found:
         yield found
@@ -349,13 +338,15 @@ async def test_the_api_keeps_the_same_rules(stack: ComplaintStack,
 async def test_what_if_recomputes_the_recorded_cases_read_only(
     stack: ComplaintStack, calendar_pool: asyncpg.Pool
 ) -> None:
-    """Over the cases the first test registered in late December (replied to or not): a
-    shorter policy breaches more of them, a longer one fewer; nothing is written."""
+    """Over the cases the first test registered in late December (replied to or not), seen
+    from where that test left its clock: a shorter policy breaches more of them, a longer one
+    fewer; nothing is written."""
     import httpx
 
     from caseflow.http.app import create_app
     from caseflow.identity.users import add_user
 
+    await move_clock_to(stack, local(date(2027, 1, 5), 1))
     auditor = Principal(name="auditor-w", role=Role.AUDITOR)
     now = await stack.now()
     first, last = date(2026, 12, 24), date(2026, 12, 31)

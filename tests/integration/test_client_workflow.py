@@ -130,7 +130,6 @@ async def test_three_unanswered_follow_ups_abandon_the_plan_on_time(
     abandoned = next(e for e in events if e.type == "follow_up_abandoned")
     assert due_dates[2] < abandoned.occurred_at < due_dates[2] + timedelta(hours=2)
     assert result.next_alarm == "ReassessmentDue"  # no more contacts planned
-    await handle.terminate(reason="test done")
 
 
 async def test_two_years_of_premium_maintenance_across_continue_as_new(
