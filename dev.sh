@@ -34,10 +34,22 @@ ensure_venv() {
   fi
 }
 
+ensure_browser() {
+  # The browser tests drive Debian's Chromium, with CJK fonts for the Chinese pages' screenshots.
+  if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/opentype/noto ]; then return; fi
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "the browser tests need Debian's chromium and fonts-noto-cjk (apt, as root)" >&2; exit 2
+  fi
+  echo "==> installing chromium and fonts-noto-cjk (apt)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    chromium fonts-noto-cjk >&2
+}
+
 cmd="${1:-help}"; shift || true
 case "$cmd" in
   up)    ensure_venv dev;       exec .venv/bin/python -m caseflow up "$@" ;;
-  test)  ensure_venv dev;       exec .venv/bin/python -m pytest "$@" ;;
+  test)  ensure_venv dev; ensure_browser; exec .venv/bin/python -m pytest "$@" ;;
   bench) ensure_venv dev,bench; exec .venv/bin/python -m bench "$@" ;;
   check) ensure_venv dev;       .venv/bin/ruff check . && .venv/bin/lint-imports && exec .venv/bin/mypy . ;;
   *) sed -n '2,9p' "$0"; exit 2 ;;

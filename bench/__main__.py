@@ -15,6 +15,7 @@ BENCHES = {
     "timers": "bench.timer_load",
     "alerts": "bench.alert_delivery",
     "whatif": "bench.sla_whatif",
+    "worklist": "bench.web_worklist",
 }
 
 

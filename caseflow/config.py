@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     temporal_ui_port: int = 8233
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    web_idle_minutes: int = Field(default=30, ge=1, le=60 * 24 * 30)
+    """A web session unused this long has ended (the user signs in again)."""
+    web_refresh_seconds: int = Field(default=15, ge=1, le=3600)
+    """How often an open worklist page looks for changes to its cases."""
     client_policy: Path | None = None
     """The bank's client policy (JSON, see caseflow/policy/client_policy.json); unset: shipped."""
     # Messages (see the README's "Alerts and messages").

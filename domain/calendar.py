@@ -68,6 +68,16 @@ class BusinessCalendar(BaseModel):
             day += timedelta(days=1)
         return day, tuple(sorted(assumed))
 
+    def working_days_after(self, day: date, last: date) -> int:
+        """How many working days come after `day` up to `last` included (0 when `last` is not
+        later); a year the calendar does not cover counted on weekends alone."""
+        assumed: set[int] = set()
+        count = 0
+        while day < last:
+            day += timedelta(days=1)
+            count += self._working_or_assumed(day, assumed)
+        return count
+
     def _working_or_assumed(self, day: date, assumed: set[int]) -> bool:
         if day.year in self.years:
             return _working(day, self.holidays, self.makeup_workdays)

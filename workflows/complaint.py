@@ -72,10 +72,14 @@ class ComplaintWorkflow:
         self._woken = False
         self._published: tuple[Any, ...] | None = None
         # Until run() has stored the registration, validators judge commands against the state
-        # the registration will give, so an update racing the start is not wrongly refused.
+        # the registration will give (with its acknowledgement, stored in the same append), so
+        # an update racing the start is not wrongly refused, and a page shown meanwhile has the
+        # version the case will have.
         try:
+            registered = fold(decide(initial_state(), start.registration, self._rules))
+            acknowledged = AcknowledgeClient(actor=SLA_CLOCK.name, at=workflow.now())
             self._registering: ComplaintState | None = fold(
-                decide(initial_state(), start.registration, self._rules))
+                decide(registered, acknowledged, self._rules), registered)
         except DomainError:
             self._registering = None
 

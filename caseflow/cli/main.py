@@ -85,7 +85,9 @@ async def _up(settings: Settings, exit_after_start: bool) -> None:
                f"{mail.folder}\n" if mail else
                f"{settings.smtp_host}:{settings.smtp_port}\n") +
             f"  API           http://{settings.api_host}:{settings.api_port} "
-            f"(OpenAPI docs at /docs)"
+            f"(OpenAPI docs at /docs)\n"
+            f"  web app       http://{settings.api_host}:{settings.api_port}/web/ "
+            f"(staff sign in: `caseflow user password NAME` gives a password)"
         )
         if exit_after_start:
             typer.echo("exiting after start (--exit-after-start)")

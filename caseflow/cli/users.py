@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from caseflow.cli.session import fail
 from caseflow.cli.store import with_store
+from caseflow.identity.passwords import MIN_LENGTH, set_password
 from caseflow.identity.users import (
     NewUser,
     UserError,
@@ -56,6 +57,31 @@ def token(name: str) -> None:
         typer.echo(with_store(lambda store, _: issue_token(store.pool, name)))
     except UserError as exc:
         raise fail(str(exc)) from exc
+
+
+@app.command()
+def password(
+    name: str,
+    from_stdin: bool = typer.Option(False, "--stdin", help="read it from standard input "
+                                    "(one line) instead of asking twice"),
+) -> None:
+    """Set a user's password for the web app (an admin gives the first one; the user changes
+    it on the password page). Asked without echo; never an argument (it would show in `ps`)."""
+    if from_stdin:
+        chosen = typer.get_text_stream("stdin").readline().rstrip("\n")
+    else:
+        chosen = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    try:
+        with_store(lambda store, _: set_password(store.pool, name, chosen,
+                                                 set_by=f"cli:{getpass.getuser()}"))
+    except UserError as exc:
+        raise fail(WHY_NOT.get(str(exc), str(exc))) from exc
+    typer.echo(f"password set for {name}")
+
+
+WHY_NOT = {"password.too_short": f"a password has at least {MIN_LENGTH} characters",
+           "password.letters_and_digits": "a password has both letters and digits",
+           "password.contains_name": "a password may not contain the user name"}
 
 
 @app.command()

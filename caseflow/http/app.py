@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import FastAPI, Request, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 from temporalio.service import RPCError
 
@@ -32,6 +32,7 @@ from caseflow.services.calls import (
     StillRecordingError,
 )
 from caseflow.store import CONNECTION_LOST, DatabaseUnavailableError, StreamNotFoundError
+from caseflow.web.install import add_web_app, is_web, web_error
 from domain.access import AccessDeniedError
 from domain.errors import DomainError
 from workflows.requests import REUSED
@@ -68,12 +69,30 @@ def create_app(parts: Parts | PartsFactory) -> FastAPI:
                    organisation.router, messages.inbox, messages.notifications,
                    calendar.router, sla.router):
         app.include_router(router)
+    add_web_app(app)
     _error_handlers(app)
     return app
 
 
 RETRY_AFTER_SECONDS = 5
 """What a 503 tells the caller to wait before trying again (with the same Idempotency-Key)."""
+
+
+def _answer(request: Request, code: int, detail: str, rule: str | None = None) -> Response:
+    """The refusal as JSON, or as a page of the staff web app for its own paths."""
+    if is_web(request):
+        return web_error(request, code, _web_message(code, rule), detail)
+    return _problem(code, detail, rule)
+
+
+def _web_message(code: int, rule: str | None) -> str:
+    if code == status.HTTP_403_FORBIDDEN:
+        return "error.forbidden"
+    if code == status.HTTP_404_NOT_FOUND:
+        return "error.not_found"
+    if code == status.HTTP_503_SERVICE_UNAVAILABLE:
+        return "error.unavailable"
+    return f"rule.{rule or 'domain_rule'}"
 
 
 def _problem(code: int, detail: str, rule: str | None = None) -> JSONResponse:
@@ -87,56 +106,59 @@ def _problem(code: int, detail: str, rule: str | None = None) -> JSONResponse:
 
 def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(CaseError)
-    async def case_error(_: Request, exc: CaseError) -> JSONResponse:
+    async def case_error(request: Request, exc: CaseError) -> Response:
         code = (status.HTTP_403_FORBIDDEN if isinstance(exc, AccessDenied)
                 else status.HTTP_404_NOT_FOUND if isinstance(exc, NotFoundError)
                 else status.HTTP_422_UNPROCESSABLE_CONTENT if exc.rule == REUSED
                 else status.HTTP_409_CONFLICT)
-        return _problem(code, str(exc), exc.rule)
+        return _answer(request, code, str(exc), exc.rule)
 
     @app.exception_handler(AccessDeniedError)
-    async def access_denied(_: Request, exc: AccessDeniedError) -> JSONResponse:
-        return _problem(status.HTTP_403_FORBIDDEN, str(exc), exc.rule)
+    async def access_denied(request: Request, exc: AccessDeniedError) -> Response:
+        return _answer(request, status.HTTP_403_FORBIDDEN, str(exc), exc.rule)
 
     @app.exception_handler(DomainError)
-    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        return _problem(status.HTTP_409_CONFLICT, str(exc), exc.rule)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        return _answer(request, status.HTTP_409_CONFLICT, str(exc), exc.rule)
 
     @app.exception_handler(ValidationError)
-    async def invalid(_: Request, exc: ValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: ValidationError) -> Response:
         """A body that parsed but makes no valid command (a rule across fields)."""
+        if is_web(request):
+            return web_error(request, status.HTTP_422_UNPROCESSABLE_CONTENT, "form.invalid",
+                             str(exc))
         problems = [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}
                     for e in exc.errors(include_url=False, include_input=False)]
         return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
                             content={"detail": problems})
 
     @app.exception_handler(StreamNotFoundError)
-    async def no_stream(_: Request, exc: StreamNotFoundError) -> JSONResponse:
-        return _problem(status.HTTP_404_NOT_FOUND, str(exc), "not_found")
+    async def no_stream(request: Request, exc: StreamNotFoundError) -> Response:
+        return _answer(request, status.HTTP_404_NOT_FOUND, str(exc), "not_found")
 
     @app.exception_handler(UserError)
-    async def user_error(_: Request, exc: UserError) -> JSONResponse:
-        return _problem(status.HTTP_409_CONFLICT, str(exc), "user")
+    async def user_error(request: Request, exc: UserError) -> Response:
+        return _answer(request, status.HTTP_409_CONFLICT, str(exc), "user")
 
     @app.exception_handler(AlreadyExistsError)
-    async def exists(_: Request, exc: AlreadyExistsError) -> JSONResponse:
-        return _problem(status.HTTP_409_CONFLICT, str(exc), exc.rule)
+    async def exists(request: Request, exc: AlreadyExistsError) -> Response:
+        return _answer(request, status.HTTP_409_CONFLICT, str(exc), exc.rule)
 
     @app.exception_handler(StillRecordingError)
-    async def still_recording(_: Request, exc: StillRecordingError) -> JSONResponse:
-        return _problem(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc), "still_recording")
+    async def still_recording(request: Request, exc: StillRecordingError) -> Response:
+        return _answer(request, status.HTTP_503_SERVICE_UNAVAILABLE, str(exc), "still_recording")
 
     @app.exception_handler(RPCError)
-    async def temporal_down(_: Request, exc: RPCError) -> JSONResponse:
-        return _problem(status.HTTP_503_SERVICE_UNAVAILABLE, f"Temporal: {exc.message}")
+    async def temporal_down(request: Request, exc: RPCError) -> Response:
+        return _answer(request, status.HTTP_503_SERVICE_UNAVAILABLE, f"Temporal: {exc.message}")
 
     @app.exception_handler(DatabaseUnavailableError)
-    async def database_down(_: Request, exc: DatabaseUnavailableError) -> JSONResponse:
-        return _problem(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc))
+    async def database_down(request: Request, exc: DatabaseUnavailableError) -> Response:
+        return _answer(request, status.HTTP_503_SERVICE_UNAVAILABLE, str(exc))
 
-    async def database_lost(_: Request, exc: Exception) -> JSONResponse:
+    async def database_lost(request: Request, exc: Exception) -> Response:
         """The connection broke (server restarting, pool closed): nothing was changed; retry."""
-        return _problem(status.HTTP_503_SERVICE_UNAVAILABLE,
+        return _answer(request, status.HTTP_503_SERVICE_UNAVAILABLE,
                         f"the database is unavailable ({type(exc).__name__}); try again")
 
     for lost in CONNECTION_LOST:
@@ -144,7 +166,7 @@ def _error_handlers(app: FastAPI) -> None:
             app.add_exception_handler(lost, database_lost)
 
     @app.exception_handler(OSError)
-    async def connection_lost(_: Request, exc: OSError) -> JSONResponse:
-        return _problem(status.HTTP_503_SERVICE_UNAVAILABLE,
+    async def connection_lost(request: Request, exc: OSError) -> Response:
+        return _answer(request, status.HTTP_503_SERVICE_UNAVAILABLE,
                         f"a server caseflow needs is unavailable ({type(exc).__name__}); "
                         "try again")

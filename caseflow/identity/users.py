@@ -83,8 +83,14 @@ async def authenticate(pool: asyncpg.Pool, token: str) -> Principal | None:
             " WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL", token_digest(token))
         if row is None:
             return None
-        scope = await units_below(conn, row["outlet"]) if row["outlet"] else frozenset()
-    return Principal.model_validate({**dict(row), "scope": scope})
+        return await with_scope(conn, row)
+
+
+async def with_scope(conn: asyncpg.Connection, row: asyncpg.Record) -> Principal:
+    """The principal of a user row (name, role, outlet), with the units below their own."""
+    scope = await units_below(conn, row["outlet"]) if row["outlet"] else frozenset()
+    return Principal.model_validate({"name": row["name"], "role": row["role"],
+                                     "outlet": row["outlet"], "scope": scope})
 
 
 async def list_users(pool: asyncpg.Pool) -> list[Principal]:

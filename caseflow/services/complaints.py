@@ -4,6 +4,7 @@ starting anything, and turns Temporal's failures into caseflow's errors."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from temporalio.client import Client, WorkflowExecutionStatus
@@ -78,8 +79,12 @@ class ComplaintService:
         """The receipt year and the next: enough for any deadline of the case, small enough to
         travel in the workflow's input. A year the calendar does not cover yet makes the
         deadline provisional; it never refuses the complaint."""
-        year = local_date(command.received_at, ZoneInfo(self._policy.time_zone)).year
-        return Rules(calendar=await self._calendar([year, year + 1]), policy=self._policy)
+        return await self.rules_on(local_date(command.received_at,
+                                              ZoneInfo(self._policy.time_zone)))
+
+    async def rules_on(self, day: date) -> Rules:
+        """The calendar in force for `day`'s year and the next, and the SLA policy."""
+        return Rules(calendar=await self._calendar([day.year, day.year + 1]), policy=self._policy)
 
     async def register(
         self, command: RegisterComplaint, by: Principal, *,

@@ -54,6 +54,8 @@ class ComplaintState(BaseModel):
     relationship_manager: str | None = None
     channel: Channel | None = None
     category: str | None = None
+    description: str | None = None
+    """The complaint in the client's words, as registered."""
     outlet: str | None = None
     received_at: datetime | None = None
     registered_by: str | None = None
@@ -105,6 +107,7 @@ def evolve(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 "relationship_manager": event.relationship_manager, "channel": event.channel,
                 "category": event.category, "outlet": event.outlet,
                 "received_at": event.received_at, "registered_by": event.actor,
+                "description": event.description,
             })
         case DeadlineSet():
             # A new deadline in force: nothing has been warned about or breached against it yet.

@@ -39,10 +39,12 @@ async def list_cases(
     handler: str | None = None,
     due_before: datetime | None = None,
     breached: bool | None = None,
+    open_only: bool = False,
     limit: int = 200,
+    offset: int = 0,
 ) -> list[CaseSummary]:
-    """The worklist: cases matching every given filter (`outlets`: in any of them), soonest
-    deadline first."""
+    """The worklist: cases matching every given filter (`outlets`: in any of them; `open_only`:
+    not closed), soonest deadline first, `limit` of them after the first `offset`."""
     async with pool.acquire() as conn:
         rows = await conn.fetch(
             """
@@ -52,9 +54,10 @@ async def list_cases(
               AND ($3::text IS NULL OR handler = $3)
               AND ($4::timestamptz IS NULL OR due_at < $4)
               AND ($5::boolean IS NULL OR breached = $5)
-            ORDER BY due_at NULLS LAST, case_id LIMIT $6
+              AND (NOT $7 OR status <> 'closed')
+            ORDER BY due_at NULLS LAST, case_id LIMIT $6 OFFSET $8
             """,
             status, list(outlets) if outlets is not None else None, handler, due_before,
-            breached, limit,
+            breached, limit, open_only, offset,
         )
     return [CaseSummary.model_validate(dict(r)) for r in rows]

@@ -1,0 +1,76 @@
+"""HTML forms made from the API's request bodies (caseflow/http/bodies.py), so a page offers
+exactly the fields and choices the domain's commands take: an enum or Literal becomes a choice,
+a bool a yes/no, a tuple of names a comma-separated list, free text a text area."""
+
+from __future__ import annotations
+
+import enum
+import re
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+FieldKind = Literal["text", "textarea", "choice", "yes_no", "names"]
+LONG_TEXTS = frozenset({"description", "content", "summary", "details", "text", "opinion",
+                        "resolution", "reason", "note", "corrective_action"})
+HIDDEN = frozenset({"contact", "received_at"})
+"""Fields a generic form leaves out (the registration page asks for the contact by parts)."""
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    kind: FieldKind
+    required: bool
+    choices: tuple[str, ...] = ()
+
+
+def _without_none(annotation: Any) -> tuple[Any, bool]:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return (args[0] if len(args) == 1 else annotation), True
+    return annotation, False
+
+
+def form_fields(body: type[BaseModel]) -> list[FormField]:
+    fields = []
+    for name, info in body.model_fields.items():
+        if name in HIDDEN:
+            continue
+        annotation, optional = _without_none(info.annotation)
+        required = info.is_required() and not optional
+        if annotation is bool:
+            fields.append(FormField(name, "yes_no", required=True))
+        elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+            fields.append(FormField(name, "choice", required,
+                                    tuple(str(m.value) for m in annotation)))
+        elif typing.get_origin(annotation) is Literal:
+            fields.append(FormField(name, "choice", required,
+                                    tuple(str(a) for a in typing.get_args(annotation))))
+        elif typing.get_origin(annotation) is tuple:
+            fields.append(FormField(name, "names", required))
+        else:
+            fields.append(FormField(name, "textarea" if name in LONG_TEXTS else "text",
+                                    required))
+    return fields
+
+
+def parsed(body: type[BaseModel], form: Mapping[str, str]) -> dict[str, Any]:
+    """The form's strings as the body's values (an empty optional field: left out). The body's
+    own validation then judges them."""
+    values: dict[str, Any] = {}
+    for field in form_fields(body):
+        raw = form.get(field.name, "").strip()
+        if field.kind == "yes_no":
+            values[field.name] = raw == "true"
+        elif field.kind == "names":
+            values[field.name] = tuple(n for n in re.split(r"[,，\s]+", raw) if n)
+        elif raw:
+            values[field.name] = raw
+        elif field.required:
+            values[field.name] = ""  # refused by the body, with the field named
+    return values

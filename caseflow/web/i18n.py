@@ -1,0 +1,285 @@
+"""What the staff web app says, in Chinese (the default) and English. Keys name the place a text
+appears; a value the catalogue lacks falls back to the other language, then to the key itself (a
+test checks that every key has both)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+Language = str  # "zh" or "en"
+LANGUAGES = ("zh", "en")
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    "app.name": {"zh": "投诉与客户工作台", "en": "Complaints and clients"},
+    "nav.worklist": {"zh": "我的工作", "en": "My work"},
+    "nav.register": {"zh": "登记投诉", "en": "Register a complaint"},
+    "nav.password": {"zh": "修改密码", "en": "Change password"},
+    "nav.signout": {"zh": "退出", "en": "Sign out"},
+    "nav.language": {"zh": "English", "en": "中文"},
+    "signin.title": {"zh": "登录", "en": "Sign in"},
+    "signin.name": {"zh": "用户名", "en": "User name"},
+    "signin.password": {"zh": "密码", "en": "Password"},
+    "signin.submit": {"zh": "登录", "en": "Sign in"},
+    "signin.wrong": {"zh": "用户名或密码不正确。", "en": "Wrong user name or password."},
+    "signin.locked": {"zh": "连续多次登录失败，账号已锁定 15 分钟。请稍后再试或联系管理员。",
+                      "en": "Too many failed sign-ins: the account is locked for 15 minutes. "
+                            "Try later or ask an administrator."},
+    "signin.expired": {"zh": "长时间未操作，已自动退出，请重新登录。",
+                       "en": "You were signed out after a while without activity. Sign in "
+                             "again."},
+    "signin.signed_out": {"zh": "您已退出。", "en": "You are signed out."},
+    "form.stale_token": {"zh": "表单已失效（缺少或错误的安全令牌），未作任何记录。请重新打开页面。",
+                         "en": "This form is no longer valid (missing or wrong security token); "
+                               "nothing was recorded. Open the page again."},
+    "form.submit": {"zh": "提交", "en": "Submit"},
+    "form.optional": {"zh": "（选填）", "en": "(optional)"},
+    "form.yes": {"zh": "是", "en": "Yes"},
+    "form.no": {"zh": "否", "en": "No"},
+    "form.invalid": {"zh": "请检查以下内容：", "en": "Please check:"},
+    "form.list_hint": {"zh": "多个用逗号分隔", "en": "separate several with commas"},
+    "password.title": {"zh": "修改密码", "en": "Change password"},
+    "password.current": {"zh": "当前密码", "en": "Current password"},
+    "password.new": {"zh": "新密码", "en": "New password"},
+    "password.again": {"zh": "再次输入新密码", "en": "New password again"},
+    "password.changed": {"zh": "密码已修改。", "en": "Your password is changed."},
+    "password.mismatch": {"zh": "两次输入的新密码不一致。", "en": "The new passwords differ."},
+    "password.too_short": {"zh": "新密码至少 10 位。", "en": "A password has at least 10 "
+                                                           "characters."},
+    "password.letters_and_digits": {"zh": "新密码须同时包含字母和数字。",
+                                    "en": "A password has both letters and digits."},
+    "password.contains_name": {"zh": "新密码不能包含用户名。",
+                               "en": "A password may not contain the user name."},
+    "worklist.title": {"zh": "我的工作", "en": "My work"},
+    "worklist.empty": {"zh": "没有待办的投诉。", "en": "No open complaints."},
+    "worklist.mine": {"zh": "只看我经办的", "en": "Only mine"},
+    "worklist.breached": {"zh": "只看已超时", "en": "Only breached"},
+    "worklist.filter": {"zh": "筛选", "en": "Filter"},
+    "worklist.case": {"zh": "案件编号", "en": "Case"},
+    "worklist.status": {"zh": "状态", "en": "Status"},
+    "worklist.category": {"zh": "类别", "en": "Category"},
+    "worklist.handler": {"zh": "经办人", "en": "Handler"},
+    "worklist.outlet": {"zh": "网点", "en": "Outlet"},
+    "worklist.received": {"zh": "受理时间", "en": "Received"},
+    "worklist.due": {"zh": "答复期限", "en": "Reply due"},
+    "worklist.left": {"zh": "剩余工作日", "en": "Working days left"},
+    "worklist.group.overdue": {"zh": "已超时", "en": "Overdue"},
+    "worklist.group.today": {"zh": "今日到期", "en": "Due today"},
+    "worklist.group.week": {"zh": "七日内到期", "en": "Due within a week"},
+    "worklist.group.later": {"zh": "以后到期", "en": "Due later"},
+    "worklist.breach_mark": {"zh": "已超时", "en": "Breached"},
+    "worklist.provisional": {"zh": "暂定", "en": "provisional"},
+    "worklist.previous": {"zh": "上一页", "en": "Previous"},
+    "worklist.next": {"zh": "下一页", "en": "Next"},
+    "worklist.page": {"zh": "第 {page} 页", "en": "Page {page}"},
+    "worklist.unassigned": {"zh": "未分派", "en": "unassigned"},
+    "register.title": {"zh": "登记投诉", "en": "Register a complaint"},
+    "register.done": {"zh": "投诉已登记。", "en": "The complaint is registered."},
+    "case.title": {"zh": "投诉 {case_id}", "en": "Complaint {case_id}"},
+    "case.status": {"zh": "状态", "en": "Status"},
+    "case.deadline": {"zh": "答复期限", "en": "Reply due"},
+    "case.clock": {"zh": "适用时限", "en": "Binding clock"},
+    "case.clock.registered": {"zh": "受理后 {days} 个工作日内答复",
+                              "en": "reply within {days} working days of receipt"},
+    "case.clock.extension_approved": {"zh": "经批准延长，受理后 {days} 个工作日内答复",
+                                      "en": "extended with approval: {days} working days of "
+                                            "receipt"},
+    "case.clock.other": {"zh": "{days} 个工作日", "en": "{days} working days"},
+    "case.calendar": {"zh": "工作日历版本", "en": "Calendar version"},
+    "case.provisional": {"zh": "（暂定：该年官方日历尚未发布，仅按周末计算）",
+                         "en": "(provisional: that year's official calendar is not out yet; "
+                               "weekends alone counted)"},
+    "case.breached": {"zh": "已超过答复期限", "en": "The reply deadline has passed"},
+    "case.handler": {"zh": "经办人", "en": "Handler"},
+    "case.outlet": {"zh": "网点", "en": "Outlet"},
+    "case.extension": {"zh": "延期", "en": "Extension"},
+    "case.timeline": {"zh": "处理记录", "en": "Timeline"},
+    "case.steps": {"zh": "可办理的步骤", "en": "Steps you can take now"},
+    "case.no_steps": {"zh": "您现在没有可办理的步骤。", "en": "There is no step for you now."},
+    "case.done": {"zh": "已记录：{step}", "en": "Recorded: {step}"},
+    "case.stale": {"zh": "该案件在您打开页面后已有变化，本次提交未记录。请查看最新情况后重试。",
+                   "en": "The case changed after you opened this page; nothing was recorded. "
+                         "Check what changed and try again."},
+    "case.refused": {"zh": "未能办理，未作任何记录：", "en": "Refused, nothing recorded:"},
+    "case.replay": {"zh": "回放", "en": "Replay"},
+    "timeline.when": {"zh": "时间", "en": "When"},
+    "timeline.who": {"zh": "办理人", "en": "Who"},
+    "timeline.what": {"zh": "事项", "en": "What"},
+    "audit.title": {"zh": "案件回放 {case_id}", "en": "Replay of {case_id}"},
+    "audit.as_of": {"zh": "回放至第 {version} 条记录（{at}）",
+                    "en": "As of record {version} ({at})"},
+    "audit.slider": {"zh": "选择时点", "en": "Choose a moment"},
+    "audit.show": {"zh": "查看", "en": "Show"},
+    "audit.verify": {"zh": "校验报告", "en": "Verification report"},
+    "audit.verified": {"zh": "校验通过：记录未被改动。",
+                       "en": "Verified: nobody changed the record."},
+    "audit.problems": {"zh": "发现问题：", "en": "Problems found:"},
+    "audit.export_json": {"zh": "导出 JSON", "en": "Export JSON"},
+    "audit.export_html": {"zh": "导出 HTML", "en": "Export HTML"},
+    "audit.open": {"zh": "打开回放", "en": "Open replay"},
+    "audit.case_id": {"zh": "案件编号", "en": "Case id"},
+    "error.forbidden": {"zh": "您无权查看或办理此内容。", "en": "You may not see or do this."},
+    "error.not_found": {"zh": "找不到该内容。", "en": "Not found."},
+    "error.unavailable": {"zh": "系统暂时不可用，请稍后再试；未作任何记录。",
+                          "en": "The system is unavailable for a moment; nothing was recorded. "
+                                "Try again shortly."},
+    "error.title": {"zh": "无法完成", "en": "Could not be done"},
+    "rule.illegal_step": {"zh": "此步骤不适用于案件当前状态。",
+                          "en": "This step does not apply to the case as it is."},
+    "rule.rule_violation": {"zh": "内容不符合行内规定。", "en": "The content breaks a bank rule."},
+    "rule.four_eyes": {"zh": "双人原则：延期须由申请人以外的人批准。",
+                       "en": "Four eyes: someone other than the requester approves an "
+                             "extension."},
+    "rule.one_extension": {"zh": "每件投诉最多延期一次。", "en": "A case has at most one "
+                                                              "extension."},
+    "rule.letter_needs_outlet_head": {"zh": "信函、传真答复须由网点负责人确认发出。",
+                                      "en": "A letter or fax reply is sent by the outlet head."},
+    "rule.role_required": {"zh": "您的岗位不能办理此步骤。", "en": "Your role may not take "
+                                                                 "this step."},
+    "rule.forbidden": {"zh": "您无权办理此案件。", "en": "You may not act on this case."},
+    "rule.other_outlet": {"zh": "该案件属于其他网点。", "en": "The case belongs to another "
+                                                          "outlet."},
+    "rule.no_extension_after_reopen": {"zh": "重新处理的案件不能再延期，请升级处理。",
+                                       "en": "No extension after a reopening: escalate."},
+    "rule.home_visit_two_staff": {"zh": "上门拜访须至少两名员工。",
+                                  "en": "A home visit is made by at least two staff."},
+    "rule.no_night_calls": {"zh": "夜间不得致电客户（除非客户同意或紧急）。",
+                            "en": "No calls to the client at night (unless agreed or urgent)."},
+    "rule.case_closed": {"zh": "案件已结案，不能再办理。", "en": "The case is closed."},
+    "rule.already_exists": {"zh": "该案件编号已被使用。", "en": "That case id is taken."},
+    "rule.domain_rule": {"zh": "不符合业务规则。", "en": "A rule does not allow it."},
+}
+
+STATUS = {"new": ("新建", "new"), "registered": ("已登记", "registered"),
+          "assigned": ("已分派", "assigned"), "investigated": ("已调查", "investigated"),
+          "replied": ("已答复", "replied"), "closed": ("已结案", "closed")}
+STEP = {
+    "resolve_on_spot": ("当场解决", "Resolve on the spot"),
+    "assign": ("分派经办人", "Assign a handler"),
+    "record_findings": ("记录调查结果", "Record findings"),
+    "request_extension": ("申请延期", "Request an extension"),
+    "decide_extension": ("审批延期", "Decide on the extension"),
+    "escalate": ("升级处理", "Escalate"),
+    "reply": ("答复客户", "Reply to the client"),
+    "record_feedback": ("记录客户反馈", "Record the client's feedback"),
+    "withdraw": ("撤诉", "Withdraw"),
+    "add_note": ("添加备注", "Add a note"),
+}
+FIELD = {
+    "case_id": ("案件编号", "Case id"), "client_id": ("客户号", "Client id"),
+    "client_tier": ("客户等级", "Client tier"), "channel": ("受理渠道", "Channel"),
+    "category": ("投诉类别", "Category"), "description": ("投诉内容", "Description"),
+    "outlet": ("网点", "Outlet"), "relationship_manager": ("客户经理", "Relationship manager"),
+    "mobile": ("客户手机", "Client's mobile"), "email": ("客户邮箱", "Client's e-mail"),
+    "resolution": ("解决方式", "Resolution"), "handler": ("经办人", "Handler"),
+    "summary": ("调查结论", "Findings"), "bank_at_fault": ("我行是否有责", "Bank at fault"),
+    "corrective_action": ("整改措施", "Corrective action"),
+    "corrective_action_owner": ("整改责任人", "Owner of the corrective action"),
+    "reason": ("原因", "Reason"), "approve": ("是否批准", "Approve"), "note": ("意见", "Note"),
+    "to": ("升级至", "Escalate to"), "details": ("详情", "Details"),
+    "method": ("答复方式", "Method"), "content": ("答复内容", "Content"),
+    "client_consented_to_call": ("客户同意来电", "Client agreed to a call"),
+    "urgent": ("紧急", "Urgent"), "visiting_staff": ("上门员工", "Visiting staff"),
+    "satisfied": ("客户是否满意", "Client satisfied"), "opinion": ("客户意见", "Client's opinion"),
+    "follow_up": ("后续处理", "Follow-up"), "escalate_to": ("升级至", "Escalate to"),
+    "text": ("备注", "Note"),
+}
+VALUE = {
+    "in_person": ("当面", "in person"), "comment_book": ("意见簿", "comment book"),
+    "letter": ("信函", "letter"), "phone": ("电话", "phone"), "e_banking": ("网银", "e-banking"),
+    "other_electronic": ("其他电子渠道", "other electronic"), "fax": ("传真", "fax"),
+    "home_visit": ("上门拜访", "home visit"), "beyond_authority": ("超出权限", "beyond authority"),
+    "media_attention": ("媒体关注", "media attention"),
+    "client_dissatisfied": ("客户不满意", "client dissatisfied"),
+    "reopen": ("重新处理", "reopen"), "escalate": ("升级", "escalate"),
+    "core_premium": ("核心优质客户", "core premium"),
+    "ordinary_premium": ("一般优质客户", "ordinary premium"),
+    "potential": ("潜力客户", "potential"),
+    "premium_to_be_won": ("待提升优质客户", "premium to be won"),
+    "ordinary": ("普通客户", "ordinary"),
+    "none": ("无", "none"), "requested": ("已申请", "requested"),
+    "approved": ("已批准", "approved"),
+    "rejected": ("已驳回", "rejected"), "sms": ("短信", "SMS"),
+}
+EVENT = {
+    "complaint_registered": ("登记投诉", "complaint registered"),
+    "deadline_set": ("确定答复期限", "deadline set"),
+    "client_acknowledged": ("告知客户答复时限", "client told when to expect a reply"),
+    "client_notice_recorded": ("客户通知结果", "what became of a message to the client"),
+    "resolved_on_spot": ("当场解决", "resolved on the spot"),
+    "handler_assigned": ("分派经办人", "handler assigned"),
+    "findings_recorded": ("记录调查结果", "findings recorded"),
+    "extension_requested": ("申请延期", "extension requested"),
+    "extension_approved": ("批准延期", "extension approved"),
+    "extension_rejected": ("驳回延期", "extension rejected"),
+    "extension_request_lapsed": ("延期申请失效", "extension request lapsed"),
+    "case_escalated": ("升级处理", "escalated"),
+    "client_replied": ("答复客户", "client replied to"),
+    "feedback_recorded": ("记录客户反馈", "feedback recorded"),
+    "case_reopened": ("重新处理", "reopened"),
+    "complaint_withdrawn": ("客户撤诉", "withdrawn"),
+    "case_closed": ("结案", "closed"),
+    "note_added": ("添加备注", "note added"),
+    "deadline_warning_raised": ("到期预警", "deadline warning"),
+    "deadline_breached": ("超过答复期限", "deadline breached"),
+    "overdue_escalated": ("超时升级", "overdue escalation"),
+    "deadline_recomputed": ("按新日历重算期限", "deadline recomputed for a calendar change"),
+}
+WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+
+
+def _pick(pair: tuple[str, str], language: Language) -> str:
+    return pair[0] if language == "zh" else pair[1]
+
+
+class Texts:
+    """The texts of one page, in one language."""
+
+    def __init__(self, language: Language, zone: ZoneInfo) -> None:
+        self.language = language if language in LANGUAGES else "zh"
+        self.zone = zone
+
+    def __call__(self, key: str, **values: object) -> str:
+        entry = CATALOGUE.get(key)
+        if entry is None:
+            return key
+        text = entry.get(self.language) or next(iter(entry.values()))
+        return text.format(**values) if values else text
+
+    def status(self, value: str) -> str:
+        return _pick(STATUS[value], self.language) if value in STATUS else value
+
+    def step(self, kind: str) -> str:
+        return _pick(STEP[kind], self.language) if kind in STEP else kind
+
+    def field(self, name: str) -> str:
+        return _pick(FIELD[name], self.language) if name in FIELD else name
+
+    def value(self, value: str) -> str:
+        return _pick(VALUE[value], self.language) if value in VALUE else value
+
+    def event(self, kind: str) -> str:
+        return _pick(EVENT[kind], self.language) if kind in EVENT else kind
+
+    def due(self, moment: datetime | None) -> str:
+        """A deadline: one at midnight is the end of the day before (写作"24:00")."""
+        if moment is None:
+            return "—"
+        local = moment.astimezone(self.zone)
+        if (local.hour, local.minute) != (0, 0):
+            return self.when(moment)
+        shown = self.when(local - timedelta(minutes=1))
+        return shown[:-5] + "24:00"
+
+    def rule(self, rule: str) -> str:
+        return self(f"rule.{rule}") if f"rule.{rule}" in CATALOGUE else self("rule.domain_rule")
+
+    def when(self, moment: datetime | None) -> str:
+        """A moment as people at the bank read it, in the bank's time zone."""
+        if moment is None:
+            return "—"
+        local = moment.astimezone(self.zone)
+        if self.language == "zh":
+            weekday = WEEKDAYS["zh"][local.weekday()]
+            return f"{local.year}年{local.month}月{local.day}日 周{weekday} {local:%H:%M}"
+        return f"{WEEKDAYS['en'][local.weekday()]} {local.day} {local:%b %Y, %H:%M}"

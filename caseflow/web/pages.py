@@ -1,0 +1,471 @@
+"""The staff web app's pages, on the API service under /web. Each page acts as the signed-in
+user through the same services as the API (so the same role and unit checks apply), every form
+carries the session's CSRF token and a one-time request id (sent twice, it records once), and a
+form that worked answers with a redirect (the back button never posts it again). A refused step
+shows its rule in words, keeps what the user typed, and records nothing."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+
+from caseflow.bootstrap import Parts
+from caseflow.http.bodies import COMPLAINT_STEPS, RegisterComplaintBody
+from caseflow.identity.passwords import (
+    PasswordSignIn,
+    SignInRefused,
+    password_problem,
+    set_password,
+)
+from caseflow.identity.users import UserError
+from caseflow.services.calls import CaseError, NotFoundError
+from caseflow.store import StreamNotFoundError
+from caseflow.store.read_models.complaints import list_cases
+from caseflow.web.forms import FormField, form_fields, parsed
+from caseflow.web.i18n import LANGUAGES, Texts
+from caseflow.web.sessions import (
+    COOKIE,
+    WebSession,
+    end_session,
+    find_session,
+    form_was_posted,
+    remember_form_post,
+    set_language,
+    start_session,
+)
+from domain.access import AccessDeniedError, Principal, Role, check_complaint_step
+from domain.complaint import decide
+from domain.complaint.commands import RegisterComplaint
+from domain.complaint.state import ComplaintState
+from domain.complaint.summary import CaseSummary
+from domain.errors import DomainError, IllegalStepError
+from domain.notifications import ClientContact
+from workflows.complaint_messages import LETTER_METHODS, confirm_letter, workflow_id
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+router = APIRouter(prefix="/web", include_in_schema=False)
+LANGUAGE_COOKIE = "cf_lang"
+SIGN_IN_COOKIE = "cf_signin"
+"""The sign-in form's token before there is a session (double submit)."""
+PAGE_SIZE = 50
+
+
+class SignInNeeded(Exception):
+    def __init__(self, expired: bool) -> None:
+        super().__init__("sign in")
+        self.expired = expired
+
+
+class FormRefused(Exception):
+    """A form without the session's CSRF token: nothing is done."""
+
+
+async def _parts(request: Request) -> Parts:
+    found: Parts = request.app.state.parts
+    return found
+
+
+Services = Annotated[Parts, Depends(_parts)]
+
+
+async def web_session(request: Request, services: Services) -> WebSession:
+    session_id = request.cookies.get(COOKIE)
+    if not session_id:
+        raise SignInNeeded(expired=False)
+    found = await find_session(services.pool, session_id, await services.now(),
+                               timedelta(minutes=services.settings.web_idle_minutes))
+    if found is None:
+        raise SignInNeeded(expired=True)
+    return found
+
+
+Signed = Annotated[WebSession, Depends(web_session)]
+
+
+def texts_for(request: Request, services: Parts, session: WebSession | None) -> Texts:
+    language = session.language if session else request.cookies.get(LANGUAGE_COOKIE, "zh")
+    return Texts(language, services.zone)
+
+
+def render(request: Request, services: Parts, template: str, session: WebSession | None, *,
+           status_code: int = 200, **context: Any) -> HTMLResponse:
+    t = texts_for(request, services, session)
+    return TEMPLATES.TemplateResponse(
+        request, template, {"t": t, "session": session, "user": session.user if session else None,
+                            "csrf": session.csrf if session else "", **context},
+        status_code=status_code)
+
+
+async def checked_form(request: Request, session: WebSession) -> dict[str, str]:
+    """The posted form, if it carries this session's CSRF token."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    if not secrets.compare_digest(form.get("csrf", ""), session.csrf):
+        raise FormRefused
+    return form
+
+
+def secure(request: Request) -> bool:
+    """Behind TLS (directly or through the bank's proxy): cookies are Secure."""
+    return (request.url.scheme == "https"
+            or request.headers.get("x-forwarded-proto", "").lower() == "https")
+
+
+def redirect(path: str, **query: str) -> RedirectResponse:
+    target = f"{path}?{urlencode(query)}" if query else path
+    return RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
+
+
+# -- signing in and out -------------------------------------------------------------------------
+
+
+@router.get("/signin")
+async def signin_page(request: Request, services: Services, expired: bool = False,
+                      signed_out: bool = False) -> Response:
+    token = secrets.token_urlsafe(32)
+    notice = "signin.expired" if expired else "signin.signed_out" if signed_out else None
+    response = render(request, services, "signin.html", None, token=token, notice=notice,
+                      error=None, name="")
+    response.set_cookie(SIGN_IN_COOKIE, token, httponly=True, samesite="strict",
+                        secure=secure(request), path="/web/signin")
+    return response
+
+
+@router.post("/signin")
+async def signin(request: Request, services: Services) -> Response:
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    cookie = request.cookies.get(SIGN_IN_COOKIE, "")
+    if not cookie or not secrets.compare_digest(form.get("csrf", ""), cookie):
+        raise FormRefused
+    name = form.get("name", "").strip()
+    try:
+        user = await PasswordSignIn(services.pool).sign_in(name, form.get("password", ""),
+                                                           await services.now())
+    except SignInRefused as refused:
+        token = secrets.token_urlsafe(32)
+        page = render(request, services, "signin.html", None, token=token, notice=None,
+                      error=f"signin.{refused.reason}", name=name,
+                      status_code=status.HTTP_401_UNAUTHORIZED)
+        page.set_cookie(SIGN_IN_COOKIE, token, httponly=True, samesite="strict",
+                        secure=secure(request), path="/web/signin")
+        return page
+    session_id = await start_session(services.pool, user, await services.now())
+    response = redirect("/web/")
+    response.set_cookie(COOKIE, session_id, httponly=True, samesite="lax",
+                        secure=secure(request), path="/")
+    response.delete_cookie(SIGN_IN_COOKIE, path="/web/signin")
+    return response
+
+
+@router.post("/signout")
+async def signout(request: Request, services: Services, session: Signed) -> Response:
+    await checked_form(request, session)
+    await end_session(services.pool, request.cookies[COOKIE], await services.now())
+    response = redirect("/web/signin", signed_out="1")
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+@router.post("/language")
+async def language(request: Request, services: Services, session: Signed) -> Response:
+    form = await checked_form(request, session)
+    chosen = form.get("language", "zh")
+    if chosen in LANGUAGES:
+        await set_language(services.pool, session.user.name, chosen)
+    back = form.get("back", "/web/")
+    return redirect(back if back.startswith("/web/") else "/web/")
+
+
+@router.get("/password")
+async def password_page(request: Request, services: Services, session: Signed,
+                        changed: bool = False) -> Response:
+    return render(request, services, "password.html", session, error=None,
+                  notice="password.changed" if changed else None)
+
+
+@router.post("/password")
+async def change_password(request: Request, services: Services, session: Signed) -> Response:
+    form = await checked_form(request, session)
+    name = session.user.name
+    error: str | None = None
+    try:
+        await PasswordSignIn(services.pool).sign_in(name, form.get("current", ""),
+                                                    await services.now())
+    except SignInRefused as refused:
+        error = f"signin.{refused.reason}"
+    new = form.get("new", "")
+    if error is None and new != form.get("again", ""):
+        error = "password.mismatch"
+    error = error or password_problem(name, new)
+    if error is not None:
+        return render(request, services, "password.html", session, error=error, notice=None,
+                      status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+    try:
+        await set_password(services.pool, name, new, set_by=name)
+    except UserError as problem:
+        return render(request, services, "password.html", session, error=str(problem),
+                      notice=None, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+    return redirect("/web/password", changed="1")
+
+
+# -- the worklist -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    case: CaseSummary
+    group: str
+    days_left: int | None
+
+
+def _group(due: datetime | None, breached: bool, now: datetime, services: Parts) -> str:
+    if due is None:
+        return "later"
+    if breached or due <= now:
+        return "overdue"
+    today = now.astimezone(services.zone).date()
+    due_day = due.astimezone(services.zone).date()
+    if due_day == today:
+        return "today"
+    return "week" if due_day <= today + timedelta(days=7) else "later"
+
+
+@router.get("/")
+async def worklist(request: Request, services: Services, session: Signed, mine: bool = False,
+                   breached: bool = False, page: int = 1) -> Response:
+    user = session.user
+    if user.role is Role.AUDITOR:
+        return redirect("/web/audit")
+    page = max(page, 1)
+    now = await services.now()
+    cases = await list_cases(
+        services.pool, open_only=True, outlets=_outlets(user),
+        handler=user.name if mine else None, breached=True if breached else None,
+        limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    calendar = await services.calendar_book.in_force()
+    today = now.astimezone(services.zone).date()
+    rows = [WorkRow(case=c, group=_group(c.due_at, c.breached, now, services),
+                    days_left=(calendar.working_days_after(
+                        today, c.due_at.astimezone(services.zone).date())
+                        if c.due_at and not c.breached and c.due_at > now else None))
+            for c in cases[:PAGE_SIZE]]
+    query = {"mine": "1"} if mine else {}
+    if breached:
+        query["breached"] = "1"
+    return render(request, services, "worklist.html", session, rows=rows, mine=mine,
+                  refresh_seconds=services.settings.web_refresh_seconds,
+                  breached=breached, page=page, more=len(cases) > PAGE_SIZE,
+                  stamp=_stamp(cases), query=query)
+
+
+@router.get("/worklist/stamp")
+async def worklist_stamp(services: Services, session: Signed, mine: bool = False,
+                         breached: bool = False, page: int = 1) -> Response:
+    """What the open worklist page polls: it reloads when this changes."""
+    user = session.user
+    cases = await list_cases(
+        services.pool, open_only=True, outlets=_outlets(user),
+        handler=user.name if mine else None, breached=True if breached else None,
+        limit=PAGE_SIZE + 1, offset=(max(page, 1) - 1) * PAGE_SIZE)
+    return Response(_stamp(cases), media_type="text/plain")
+
+
+def _stamp(cases: list[CaseSummary]) -> str:
+    return str(hash(tuple((c.case_id, c.version) for c in cases)) & 0xFFFFFFFF)
+
+
+def _outlets(user: Principal) -> list[str] | None:
+    if user.role is Role.AUDITOR:
+        return None
+    return sorted({user.outlet, *user.scope} - {None})  # type: ignore[arg-type]
+
+
+# -- registering a complaint ------------------------------------------------------------------
+
+
+REGISTER_FIELDS = form_fields(RegisterComplaintBody)
+
+
+@router.get("/complaints/new")
+async def register_page(request: Request, services: Services, session: Signed) -> Response:
+    return _register_form(request, services, session, {}, None)
+
+
+def _register_form(request: Request, services: Parts, session: WebSession,
+                   values: Mapping[str, str], error: str | None, *,
+                   problems: list[str] | None = None, status_code: int = 200) -> HTMLResponse:
+    return render(request, services, "register.html", session, fields=REGISTER_FIELDS,
+                  values=values, error=error, problems=problems or [],
+                  outlets=_outlets(session.user) or [], status_code=status_code,
+                  request_id=values.get("request_id") or secrets.token_urlsafe(16))
+
+
+@router.post("/complaints/new")
+async def register(request: Request, services: Services, session: Signed) -> Response:
+    form = await checked_form(request, session)
+    user = session.user
+    now = await services.now()
+    try:
+        contact = (ClientContact(mobile=form.get("mobile") or None,
+                                 email=form.get("email") or None)
+                   if form.get("mobile") or form.get("email") else None)
+        command = RegisterComplaint(actor=user.name, at=now, received_at=now, contact=contact,
+                                    **parsed(RegisterComplaintBody, form))
+        started = await services.complaints.register(command, by=user, received_at_given=False)
+    except ValidationError as invalid:
+        return _register_form(request, services, session, form, "form.invalid",
+                              problems=_problems(invalid, texts_for(request, services, session)),
+                              status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+    except (CaseError, DomainError) as refused:
+        return _register_form(request, services, session, form, _rule_of(refused),
+                              problems=[str(refused)], status_code=_code_of(refused))
+    del started
+    return redirect(f"/web/complaints/{command.case_id}", done="register")
+
+
+def _problems(invalid: ValidationError, t: Texts) -> list[str]:
+    return [f"{t.field(str(e['loc'][0])) if e['loc'] else ''}: {e['msg']}"
+            for e in invalid.errors(include_url=False, include_input=False)]
+
+
+def _rule_of(error: Exception) -> str:
+    return f"rule.{getattr(error, 'rule', 'domain_rule')}"
+
+
+def _code_of(error: Exception) -> int:
+    if isinstance(error, AccessDeniedError) or type(error).__name__ == "AccessDenied":
+        return status.HTTP_403_FORBIDDEN
+    if isinstance(error, NotFoundError):
+        return status.HTTP_404_NOT_FOUND
+    return status.HTTP_409_CONFLICT
+
+
+# -- the case page ----------------------------------------------------------------------------
+
+
+PROBES: dict[str, dict[str, Any]] = {
+    "resolve_on_spot": {"resolution": "-"}, "assign": {"handler": "\u2060probe"},
+    "record_findings": {"summary": "-", "bank_at_fault": False},
+    "request_extension": {"reason": "-"}, "decide_extension": {"approve": False},
+    "escalate": {"reason": "beyond_authority", "to": "-", "details": "-"},
+    "reply": {"method": "in_person", "content": "-"},
+    "record_feedback": {"satisfied": True, "opinion": "-"}, "withdraw": {"reason": "-"},
+    "add_note": {"text": "-"},
+}
+"""A representative command of each step, to ask the domain whether the step applies to the
+case as it is now (an IllegalStepError: it does not; anything else: it does, content aside)."""
+
+
+def offered_steps(state: ComplaintState, user: Principal, rules: Any, now: datetime
+                  ) -> list[str]:
+    """The steps this user may take on the case now: their role allows it, and the case's
+    status admits it (decided by the domain itself, so the page cannot drift from the rules)."""
+    offered = []
+    for path, (command_type, _) in COMPLAINT_STEPS.items():
+        kind = command_type.model_fields["kind"].default
+        try:
+            check_complaint_step(user, user.name, state.outlet, kind)
+        except AccessDeniedError:
+            if not (kind == "reply" and user.role is Role.OUTLET_HEAD):
+                continue
+        try:
+            probe = command_type(actor=user.name, at=now, **PROBES[kind])
+            decide(state, probe, rules)  # type: ignore[arg-type]
+        except IllegalStepError:
+            continue
+        except DomainError:
+            pass
+        offered.append(path)
+    return offered
+
+
+@router.get("/complaints/{case_id}")
+async def case_page(request: Request, services: Services, session: Signed, case_id: str,
+                    done: str | None = None) -> Response:
+    return await _case(request, services, session, case_id, done=done)
+
+
+async def _case(request: Request, services: Parts, session: WebSession, case_id: str, *,
+                done: str | None = None, failed: str | None = None,
+                error: str | None = None, problems: list[str] | None = None,
+                values: Mapping[str, str] | None = None, status_code: int = 200) -> Response:
+    user = session.user
+    view = await services.complaints.view(case_id, by=user)
+    try:
+        events = await services.store.read_stream(workflow_id(case_id))
+    except StreamNotFoundError:
+        events = []
+    from caseflow.audit.replay import timeline
+
+    now = await services.now()
+    rules = await services.complaints.rules_on(today_in(services, now))
+    steps = {path: form_fields(COMPLAINT_STEPS[path][1])
+             for path in offered_steps(view.state, user, rules, now)}
+    return render(request, services, "case.html", session, case_id=case_id, view=view,
+                  state=view.state, history=timeline(events),
+                  steps=steps, done=done, failed=failed, error=error, problems=problems or [],
+                  values=values or {}, version=view.state.version,
+                  request_id=secrets.token_urlsafe(16), status_code=status_code,
+                  letter_methods=sorted(LETTER_METHODS))
+
+
+@router.post("/complaints/{case_id}/{path}")
+async def take_step(request: Request, services: Services, session: Signed, case_id: str,
+                    path: str) -> Response:
+    form = await checked_form(request, session)
+    user = session.user
+    if path not in COMPLAINT_STEPS:
+        return await _case(request, services, session, case_id, failed=path,
+                           error="error.not_found", status_code=404)
+    command_type, body_type = COMPLAINT_STEPS[path]
+    view = await services.complaints.view(case_id, by=user)
+    request_id = form.get("request_id", "")
+    kind = command_type.model_fields["kind"].default
+    if await form_was_posted(services.pool, request_id):  # sent again: its first outcome
+        return redirect(f"/web/complaints/{case_id}", done=kind)
+    try:
+        if str(view.state.version) != form.get("version"):
+            raise _Stale
+        fields = confirm_letter(body_type.model_validate(parsed(body_type, form)).model_dump(),
+                                user)
+        command = command_type(actor=user.name, at=await services.now(), **fields)
+        # Two posts of one form at once: Temporal takes one update per id.
+        await services.complaints.execute(case_id, command, by=user,  # type: ignore[arg-type]
+                                          request_id=f"web:{request_id}" if request_id else None)
+        await remember_form_post(services.pool, request_id, case_id)
+    except _Stale:
+        return await _case(request, services, session, case_id, failed=path,
+                           error="case.stale", values=form, status_code=409)
+    except ValidationError as invalid:
+        return await _case(request, services, session, case_id, failed=path,
+                           error="form.invalid",
+                           problems=_problems(invalid, texts_for(request, services, session)),
+                           values=form, status_code=422)
+    except (CaseError, DomainError) as refused:
+        stale = getattr(refused, "rule", "") == "stale"
+        return await _case(request, services, session, case_id, failed=path,
+                           error="case.stale" if stale else _rule_of(refused),
+                           problems=[] if stale else [str(refused)], values=form,
+                           status_code=_code_of(refused))
+    return redirect(f"/web/complaints/{case_id}", done=kind)
+
+
+class _Stale(Exception):
+    pass
+
+
+def field_value(values: Mapping[str, str], field: FormField) -> str:
+    return values.get(field.name, "")
+
+
+def today_in(services: Parts, now: datetime) -> date:
+    return now.astimezone(services.zone).date()

@@ -1,0 +1,189 @@
+"""The staff web app over HTTP (the real app, services, store and time-skipping server): signing
+in and its refusals, CSRF, security headers, text shown as text, and steps that record once or
+not at all. The same flows in a real browser: tests/e2e/test_web_browser.py."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from caseflow.http.app import create_app
+from caseflow.identity import passwords
+from caseflow.identity.passwords import PasswordSignIn, SignInRefused
+from tests.complaint_stack import ComplaintStack
+from tests.waiting import until
+from tests.web_stack import PASSWORD, WebUsers, form_token, sign_in, web_users
+from workflows.complaint_messages import workflow_id
+
+
+@pytest.fixture
+async def web(stack: ComplaintStack) -> AsyncIterator[tuple[ComplaintStack, WebUsers]]:
+    yield stack, await web_users(stack)
+
+
+def browser(stack: ComplaintStack) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(stack.parts)),
+                             base_url="http://caseflow")
+
+
+async def register(http: httpx.AsyncClient, stack: ComplaintStack, outlet: str,
+                   description: str = "多收了年费") -> str:
+    case_id = f"W-{uuid.uuid4().hex[:8]}"
+    page = await http.get("/web/complaints/new")
+    answer = await http.post("/web/complaints/new", data={
+        "csrf": form_token(page.text), "request_id": form_token(page.text, "request_id"),
+        "case_id": case_id, "client_id": "K-web-1", "client_tier": "ordinary",
+        "channel": "letter", "category": "fees", "description": description,
+        "outlet": outlet, "mobile": "13800138000"})
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"] == f"/web/complaints/{case_id}?done=register"
+    async def stored() -> bool:  # the workflow stores its registration
+        return await stack.store.stream_version(workflow_id(case_id)) > 0
+    await until(stored)
+    return case_id
+
+
+def step_form(html: str, path: str) -> dict[str, str]:
+    """The hidden fields of one step's form on a case page."""
+    start = html.index(f'id="step-{path}"')
+    part = html[start:html.index("</form>", start)]
+    return {"csrf": form_token(part), "version": form_token(part, "version"),
+            "request_id": form_token(part, "request_id")}
+
+
+async def test_sign_in_refusals_slow_down_then_lock(
+    web: tuple[ComplaintStack, WebUsers]
+) -> None:
+    stack, users = web
+    pauses: list[float] = []
+
+    async def pause(seconds: float) -> None:
+        pauses.append(seconds)
+
+    sign_in_port = PasswordSignIn(stack.parts.pool, pause=pause)
+    now = await stack.now()
+    name = users.names["officer"]
+    for _ in range(passwords.LOCK_AFTER - 1):
+        with pytest.raises(SignInRefused, match="wrong"):
+            await sign_in_port.sign_in(name, "not-the-password-1", now)
+    with pytest.raises(SignInRefused, match="locked"):
+        await sign_in_port.sign_in(name, "not-the-password-1", now)
+    assert pauses == [passwords.DELAY_PER_FAILURE * n for n in range(1, passwords.LOCK_AFTER + 1)]
+    with pytest.raises(SignInRefused, match="locked"):  # even with the right password
+        await sign_in_port.sign_in(name, PASSWORD, now)
+    later = now + passwords.LOCK_FOR + timedelta(seconds=1)
+    assert (await sign_in_port.sign_in(name, PASSWORD, later)).name == name
+    with pytest.raises(SignInRefused, match="wrong"):  # unknown users are told the same
+        await sign_in_port.sign_in("nobody-at-all", PASSWORD, later)
+
+    async with browser(stack) as http:
+        wrong = await sign_in(http, name, "not-the-password-1")
+        assert wrong.status_code == 401 and "用户名或密码不正确" in wrong.text
+        assert "cf_session" not in http.cookies
+        assert (await http.get("/web/")).headers["location"] == "/web/signin"
+
+
+async def test_pages_need_a_session_and_forms_their_token(
+    web: tuple[ComplaintStack, WebUsers]
+) -> None:
+    stack, users = web
+    async with browser(stack) as http:
+        page = await http.get("/web/signin")
+        forged = await http.post("/web/signin", data={"name": users.names["officer"],
+                                                      "password": PASSWORD})
+        assert forged.status_code == 403 and "安全令牌" in forged.text
+        assert (await sign_in(http, users.names["officer"])).status_code == 303
+        case_id = await register(http, stack, users.outlet)
+        before = await stack.store.read_stream(workflow_id(case_id))
+        no_token = await http.post(f"/web/complaints/{case_id}/add-note",
+                                   data={"text": "forged", "version": "3"})
+        assert no_token.status_code == 403
+        assert await stack.store.read_stream(workflow_id(case_id)) == before
+        # Headers of every page: no inline script, no framing, nothing cached.
+        pages = [page, await http.get("/web/"), await http.get(f"/web/complaints/{case_id}")]
+        for answer in pages:
+            policy = answer.headers["content-security-policy"]
+            assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+            assert "frame-ancestors 'none'" in policy
+            assert answer.headers["x-frame-options"] == "DENY"
+            assert answer.headers["cache-control"] == "no-store"
+            assert "<script>" not in answer.text and "onclick" not in answer.text
+        session_cookie = next(c for c in http.cookies.jar if c.name == "cf_session")
+        assert session_cookie.has_nonstandard_attr("HttpOnly")
+        # Idle for longer than the bank allows: the session has ended.
+        await stack.env.sleep(timedelta(minutes=stack.parts.settings.web_idle_minutes + 1))
+        expired = await http.get("/web/")
+        assert expired.status_code == 303 and expired.headers["location"].endswith("expired=1")
+        again = await http.get(expired.headers["location"])
+        assert "长时间未操作" in again.text
+
+
+async def test_text_is_text_and_a_step_records_once_or_not_at_all(
+    web: tuple[ComplaintStack, WebUsers]
+) -> None:
+    stack, users = web
+    hostile = '<script>alert("x")</script><img src=x onerror=alert(1)> & 年费'
+    async with browser(stack) as http, browser(stack) as stranger:
+        await sign_in(http, users.names["officer"])
+        case_id = await register(http, stack, users.outlet, hostile)
+        page = (await http.get(f"/web/complaints/{case_id}")).text
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+        assert "<img src=x" not in page
+        form = step_form(page, "assign")
+        assign = {**form, "handler": users.names["officer"]}
+        first = await http.post(f"/web/complaints/{case_id}/assign", data=assign)
+        again = await http.post(f"/web/complaints/{case_id}/assign", data=assign)  # twice
+        assert first.status_code == again.status_code == 303
+        kinds = [e.type for e in await stack.store.read_stream(workflow_id(case_id))]
+        assert kinds.count("handler_assigned") == 1
+        # A form from before that step (the case moved on): refused, what was typed kept.
+        stale = await http.post(f"/web/complaints/{case_id}/add-note", data={
+            **step_form(page, "add-note"), "text": "我的备注 kept"})
+        assert stale.status_code == 409 and "已有变化" in stale.text
+        assert "我的备注 kept" in stale.text
+        # A step the page does not offer now (a reply before any findings), posted anyway: the
+        # rule in words, nothing recorded.
+        fresh = (await http.get(f"/web/complaints/{case_id}")).text
+        assert 'id="step-reply"' not in fresh and 'id="step-record-findings"' in fresh
+        refused = await http.post(f"/web/complaints/{case_id}/reply", data={
+            **step_form(fresh, "add-note"), "request_id": "reply-anyway",
+            "method": "in_person", "content": "答复"})
+        assert refused.status_code == 409 and "未能办理" in refused.text
+        assert [e.type for e in await stack.store.read_stream(workflow_id(case_id))] == kinds
+        # Another outlet's officer sees none of it and can do nothing to it.
+        await sign_in(stranger, users.names["stranger"])
+        assert case_id not in (await stranger.get("/web/")).text
+        hidden = await stranger.get(f"/web/complaints/{case_id}")
+        assert hidden.status_code == 403 and users.outlet not in hidden.text
+        token = form_token((await stranger.get("/web/")).text)
+        posted = await stranger.post(f"/web/complaints/{case_id}/add-note", data={
+            "csrf": token, "version": "3", "request_id": "x", "text": "intrusion"})
+        assert posted.status_code == 403
+        assert [e.type for e in await stack.store.read_stream(workflow_id(case_id))] == kinds
+
+
+async def test_password_change_and_language(web: tuple[ComplaintStack, WebUsers]) -> None:
+    stack, users = web
+    name = users.names["supervisor"]
+    async with browser(stack) as http:
+        await sign_in(http, name)
+        page = await http.get("/web/password")
+        token = form_token(page.text)
+        short = await http.post("/web/password", data={"csrf": token, "current": PASSWORD,
+                                                       "new": "abc1", "again": "abc1"})
+        assert short.status_code == 422 and "至少 10 位" in short.text
+        changed = await http.post("/web/password", data={
+            "csrf": token, "current": PASSWORD, "new": "Harbour-lights-77",
+            "again": "Harbour-lights-77"})
+        assert changed.status_code == 303
+        english = await http.post("/web/language", data={"csrf": token, "language": "en",
+                                                         "back": "/web/"})
+        assert english.status_code == 303
+        assert "My work" in (await http.get("/web/")).text
+    async with browser(stack) as http:
+        assert (await sign_in(http, name)).status_code == 401
+        assert (await sign_in(http, name, "Harbour-lights-77")).status_code == 303
