@@ -10,11 +10,13 @@ import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel
+from pydantic import AwareDatetime, BaseModel
 
-FieldKind = Literal["text", "textarea", "choice", "yes_no", "names"]
+FieldKind = Literal["text", "textarea", "choice", "yes_no", "names", "moment"]
 LONG_TEXTS = frozenset({"description", "content", "summary", "details", "text", "opinion",
                         "resolution", "reason", "note", "corrective_action"})
 HIDDEN = frozenset({"contact", "received_at"})
@@ -53,19 +55,35 @@ def form_fields(body: type[BaseModel]) -> list[FormField]:
                                     tuple(str(a) for a in typing.get_args(annotation))))
         elif typing.get_origin(annotation) is tuple:
             fields.append(FormField(name, "names", required))
+        elif annotation in (datetime, AwareDatetime):
+            fields.append(FormField(name, "moment", required))
         else:
             fields.append(FormField(name, "textarea" if name in LONG_TEXTS else "text",
                                     required))
     return fields
 
 
-def parsed(body: type[BaseModel], form: Mapping[str, str]) -> dict[str, Any]:
-    """The form's strings as the body's values (an empty optional field: left out). The body's
-    own validation then judges them."""
+def formable(body: type[BaseModel]) -> bool:
+    """Whether a page can ask for this body field by field (a nested model, such as a whole
+    assessment, has its own page to come)."""
+    return not any(isinstance(a := _without_none(info.annotation)[0], type)
+                   and issubclass(a, BaseModel) for info in body.model_fields.values())
+
+
+def parsed(body: type[BaseModel], form: Mapping[str, str], zone: ZoneInfo | None = None
+           ) -> dict[str, Any]:
+    """The form's strings as the body's values (an empty optional field: left out). A moment
+    typed as local date and time is in the bank's `zone`. The body's own validation then judges
+    them."""
     values: dict[str, Any] = {}
     for field in form_fields(body):
         raw = form.get(field.name, "").strip()
-        if field.kind == "yes_no":
+        if field.kind == "moment" and raw and zone is not None:
+            try:
+                values[field.name] = datetime.fromisoformat(raw).replace(tzinfo=zone)
+            except ValueError:
+                values[field.name] = raw  # refused by the body, with the field named
+        elif field.kind == "yes_no":
             values[field.name] = raw == "true"
         elif field.kind == "names":
             values[field.name] = tuple(n for n in re.split(r"[,，\s]+", raw) if n)

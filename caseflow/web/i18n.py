@@ -15,6 +15,49 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "nav.worklist": {"zh": "我的工作", "en": "My work"},
     "nav.register": {"zh": "登记投诉", "en": "Register a complaint"},
     "nav.password": {"zh": "修改密码", "en": "Change password"},
+    "nav.unit": {"zh": "本单位", "en": "My unit"},
+    "nav.inbox": {"zh": "消息", "en": "Messages"},
+    "nav.users": {"zh": "用户管理", "en": "Users"},
+    "unit.title": {"zh": "本单位概况", "en": "My unit"},
+    "unit.by_handler": {"zh": "各经办人在办案件", "en": "Open cases by handler"},
+    "unit.open": {"zh": "在办", "en": "Open"},
+    "unit.extensions": {"zh": "待审批的延期申请", "en": "Extension requests to decide"},
+    "unit.due_today": {"zh": "今日到期", "en": "Due today"},
+    "unit.breached": {"zh": "已超时", "en": "Breached"},
+    "unit.escalated": {"zh": "已升级", "en": "Escalated"},
+    "unit.level": {"zh": "升级层级", "en": "Level"},
+    "unit.none": {"zh": "无", "en": "None"},
+    "unit.reassign": {"zh": "转交缺勤人员的案件", "en": "Hand over an absent officer's cases"},
+    "unit.from": {"zh": "原经办人", "en": "From"},
+    "unit.to": {"zh": "新经办人", "en": "To"},
+    "unit.moved": {"zh": "已转交 {moved} 件，未能转交 {refused} 件。",
+                   "en": "{moved} case(s) handed over, {refused} refused."},
+    "inbox.title": {"zh": "我的消息", "en": "My messages"},
+    "inbox.empty": {"zh": "没有消息。", "en": "No messages."},
+    "inbox.mark_read": {"zh": "标为已读", "en": "Mark read"},
+    "inbox.unread": {"zh": "未读", "en": "unread"},
+    "nav.clients": {"zh": "我的客户", "en": "My clients"},
+    "clients.title": {"zh": "我的客户（按下次联系时间）", "en": "My clients, by next contact due"},
+    "clients.unit_title": {"zh": "本单位客户（按下次联系时间）",
+                           "en": "The unit's clients, by next contact due"},
+    "clients.empty": {"zh": "没有客户。", "en": "No clients."},
+    "clients.client": {"zh": "客户号", "en": "Client"},
+    "clients.tier": {"zh": "客户等级", "en": "Tier"},
+    "clients.stage": {"zh": "阶段", "en": "Stage"},
+    "clients.manager": {"zh": "客户经理", "en": "Manager"},
+    "clients.next_contact": {"zh": "下次联系", "en": "Next contact due"},
+    "clients.churn": {"zh": "流失风险", "en": "Churn risk"},
+    "clients.complaints": {"zh": "在办投诉", "en": "Open complaints"},
+    "clients.next_alarm": {"zh": "下一提醒", "en": "Next reminder"},
+    "client.title": {"zh": "客户 {client_id}", "en": "Client {client_id}"},
+    "users.title": {"zh": "用户管理", "en": "Users"},
+    "users.add": {"zh": "新增用户", "en": "Add a user"},
+    "users.role": {"zh": "岗位", "en": "Role"},
+    "users.unit": {"zh": "所属单位", "en": "Unit"},
+    "users.language": {"zh": "语言", "en": "Language"},
+    "users.first_password": {"zh": "初始密码", "en": "First password"},
+    "users.set_password": {"zh": "重设密码", "en": "Set password"},
+    "users.failed": {"zh": "未能完成：", "en": "Not done:"},
     "nav.signout": {"zh": "退出", "en": "Sign out"},
     "nav.language": {"zh": "English", "en": "中文"},
     "signin.title": {"zh": "登录", "en": "Sign in"},
@@ -164,6 +207,12 @@ STEP = {
     "record_feedback": ("记录客户反馈", "Record the client's feedback"),
     "withdraw": ("撤诉", "Withdraw"),
     "add_note": ("添加备注", "Add a note"),
+    "contact_attempt": ("记录联系尝试", "Record a contact attempt"),
+    "meeting": ("记录会面", "Record a meeting"), "sale": ("记录销售", "Record a sale"),
+    "reassign_manager": ("更换客户经理", "Reassign the manager"),
+    "open_account": ("开户", "Open an account"), "request_closure": ("申请销户", "Closure request"),
+    "retention": ("挽留", "Retention attempt"), "log_contact": ("记录联系", "Log a contact"),
+    "set_preference": ("设置联系偏好", "Set the contact preference"),
 }
 FIELD = {
     "case_id": ("案件编号", "Case id"), "client_id": ("客户号", "Client id"),
@@ -183,6 +232,12 @@ FIELD = {
     "satisfied": ("客户是否满意", "Client satisfied"), "opinion": ("客户意见", "Client's opinion"),
     "follow_up": ("后续处理", "Follow-up"), "escalate_to": ("升级至", "Escalate to"),
     "text": ("备注", "Note"),
+    "outcome": ("结果", "Outcome"), "next_step": ("下一步", "Next step"),
+    "needs": ("客户需求", "Needs"), "proposals": ("推荐方案", "Proposals"),
+    "deal": ("是否成交", "Deal"), "no_deal_reason": ("未成交原因", "Why no deal"),
+    "next_contact_at": ("下次联系时间", "Next contact"), "product": ("产品", "Product"),
+    "manager": ("新客户经理", "New manager"), "account": ("账户", "Account"),
+    "retained": ("是否挽留成功", "Retained"), "preference": ("联系偏好", "Preference"),
 }
 VALUE = {
     "in_person": ("当面", "in person"), "comment_book": ("意见簿", "comment book"),
@@ -199,7 +254,15 @@ VALUE = {
     "ordinary": ("普通客户", "ordinary"),
     "none": ("无", "none"), "requested": ("已申请", "requested"),
     "approved": ("已批准", "approved"),
-    "rejected": ("已驳回", "rejected"), "sms": ("短信", "SMS"),
+    "rejected": ("已驳回", "rejected"), "sms": ("短信", "SMS"), "email": ("电子邮件", "e-mail"),
+    "meeting": ("会面", "meeting"), "no_answer": ("未接通", "no answer"),
+    "not_interested": ("无意向", "not interested"),
+    "meeting_agreed": ("约定会面", "meeting agreed"),
+    "do_not_disturb": ("请勿打扰", "do not disturb"), "moderate": ("适度", "moderate"),
+    "frequent": ("经常", "frequent"),
+    "stage.new": ("新客户", "new"), "stage.contact": ("接触营销", "contact"),
+    "stage.serve": ("业务处理", "serve"), "stage.maintain": ("关系维护", "maintain"),
+    "stage.normal_channels": ("常规渠道", "normal channels"), "stage.lost": ("已流失", "lost"),
 }
 EVENT = {
     "complaint_registered": ("登记投诉", "complaint registered"),
@@ -224,7 +287,28 @@ EVENT = {
     "deadline_breached": ("超过答复期限", "deadline breached"),
     "overdue_escalated": ("超时升级", "overdue escalation"),
     "deadline_recomputed": ("按新日历重算期限", "deadline recomputed for a calendar change"),
+    "client_identified": ("识别客户", "client identified"),
+    "follow_up_planned": ("制定跟进计划", "follow-up planned"),
+    "contact_attempted": ("联系尝试", "contact attempted"),
+    "follow_up_abandoned": ("放弃跟进", "follow-up abandoned"),
+    "meeting_held": ("会面", "meeting held"), "sale_recorded": ("销售", "sale recorded"),
+    "manager_assigned": ("指定客户经理", "manager assigned"),
+    "stage_changed": ("阶段变更", "stage changed"),
+    "closure_requested": ("申请销户", "closure requested"),
+    "retention_attempted": ("挽留", "retention attempted"),
+    "account_opened": ("开户", "account opened"), "account_closed": ("销户", "account closed"),
+    "client_lost": ("客户流失", "client lost"), "contact_logged": ("联系记录", "contact logged"),
+    "preference_set": ("设置联系偏好", "preference set"),
+    "tier_reassessed": ("重新评级", "tier reassessed"),
+    "complaint_linked": ("关联投诉", "complaint linked"),
+    "contact_due": ("到期联系提醒", "contact due"),
+    "contact_overdue": ("联系逾期", "contact overdue"),
+    "review_due": ("定期回顾提醒", "review due"),
+    "reassessment_due": ("重新评级提醒", "reassessment due"), "care_due": ("关怀提醒", "care due"),
 }
+ROLE = {"case_officer": ("经办员", "case officer"), "supervisor": ("主管", "supervisor"),
+        "outlet_head": ("网点负责人", "outlet head"), "auditor": ("审计", "auditor"),
+        "admin": ("系统管理员", "administrator")}
 WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 
 
@@ -257,6 +341,9 @@ class Texts:
 
     def value(self, value: str) -> str:
         return _pick(VALUE[value], self.language) if value in VALUE else value
+
+    def role(self, role: str) -> str:
+        return _pick(ROLE[role], self.language) if role in ROLE else role
 
     def event(self, kind: str) -> str:
         return _pick(EVENT[kind], self.language) if kind in EVENT else kind

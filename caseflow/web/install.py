@@ -11,8 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from caseflow.web.audit_pages import router as audit_router
+from caseflow.web.client_pages import router as client_router
 from caseflow.web.i18n import Texts
 from caseflow.web.pages import TEMPLATES, FormRefused, SignInNeeded, router
+from caseflow.web.unit_pages import router as unit_router
 
 PREFIX = "/web"
 CONTENT_SECURITY_POLICY = (
@@ -49,6 +51,8 @@ def web_error(request: Request, code: int, message: str, detail: str | None = No
 def add_web_app(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(audit_router)
+    app.include_router(unit_router)
+    app.include_router(client_router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="web-static")
 

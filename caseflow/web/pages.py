@@ -7,7 +7,7 @@ shows its rule in words, keeps what the user typed, and records nothing."""
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
 from caseflow.bootstrap import Parts
-from caseflow.http.bodies import COMPLAINT_STEPS, RegisterComplaintBody
+from caseflow.http.bodies import COMPLAINT_STEPS, Body, RegisterComplaintBody
 from caseflow.identity.passwords import (
     PasswordSignIn,
     SignInRefused,
@@ -245,10 +245,12 @@ async def worklist(request: Request, services: Services, session: Signed, mine: 
     user = session.user
     if user.role is Role.AUDITOR:
         return redirect("/web/audit")
+    if user.role is Role.ADMIN:
+        return redirect("/web/admin/users")
     page = max(page, 1)
     now = await services.now()
     cases = await list_cases(
-        services.pool, open_only=True, outlets=_outlets(user),
+        services.pool, open_only=True, outlets=outlets_of(user),
         handler=user.name if mine else None, breached=True if breached else None,
         limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     calendar = await services.calendar_book.in_force()
@@ -273,7 +275,7 @@ async def worklist_stamp(services: Services, session: Signed, mine: bool = False
     """What the open worklist page polls: it reloads when this changes."""
     user = session.user
     cases = await list_cases(
-        services.pool, open_only=True, outlets=_outlets(user),
+        services.pool, open_only=True, outlets=outlets_of(user),
         handler=user.name if mine else None, breached=True if breached else None,
         limit=PAGE_SIZE + 1, offset=(max(page, 1) - 1) * PAGE_SIZE)
     return Response(_stamp(cases), media_type="text/plain")
@@ -283,7 +285,7 @@ def _stamp(cases: list[CaseSummary]) -> str:
     return str(hash(tuple((c.case_id, c.version) for c in cases)) & 0xFFFFFFFF)
 
 
-def _outlets(user: Principal) -> list[str] | None:
+def outlets_of(user: Principal) -> list[str] | None:
     if user.role is Role.AUDITOR:
         return None
     return sorted({user.outlet, *user.scope} - {None})  # type: ignore[arg-type]
@@ -305,7 +307,7 @@ def _register_form(request: Request, services: Parts, session: WebSession,
                    problems: list[str] | None = None, status_code: int = 200) -> HTMLResponse:
     return render(request, services, "register.html", session, fields=REGISTER_FIELDS,
                   values=values, error=error, problems=problems or [],
-                  outlets=_outlets(session.user) or [], status_code=status_code,
+                  outlets=outlets_of(session.user) or [], status_code=status_code,
                   request_id=values.get("request_id") or secrets.token_urlsafe(16))
 
 
@@ -423,44 +425,52 @@ async def take_step(request: Request, services: Services, session: Signed, case_
                     path: str) -> Response:
     form = await checked_form(request, session)
     user = session.user
+
+    async def show(**outcome: Any) -> Response:
+        return await _case(request, services, session, case_id, failed=path, **outcome)
+
     if path not in COMPLAINT_STEPS:
-        return await _case(request, services, session, case_id, failed=path,
-                           error="error.not_found", status_code=404)
+        return await show(error="error.not_found", status_code=404)
     command_type, body_type = COMPLAINT_STEPS[path]
     view = await services.complaints.view(case_id, by=user)
-    request_id = form.get("request_id", "")
-    kind = command_type.model_fields["kind"].default
-    if await form_was_posted(services.pool, request_id):  # sent again: its first outcome
-        return redirect(f"/web/complaints/{case_id}", done=kind)
-    try:
-        if str(view.state.version) != form.get("version"):
-            raise _Stale
-        fields = confirm_letter(body_type.model_validate(parsed(body_type, form)).model_dump(),
-                                user)
-        command = command_type(actor=user.name, at=await services.now(), **fields)
-        # Two posts of one form at once: Temporal takes one update per id.
+
+    async def execute(fields: dict[str, Any], request_id: str | None) -> None:
+        command = command_type(actor=user.name, at=await services.now(),
+                               **confirm_letter(fields, user))
         await services.complaints.execute(case_id, command, by=user,  # type: ignore[arg-type]
-                                          request_id=f"web:{request_id}" if request_id else None)
-        await remember_form_post(services.pool, request_id, case_id)
-    except _Stale:
-        return await _case(request, services, session, case_id, failed=path,
-                           error="case.stale", values=form, status_code=409)
+                                          request_id=request_id)
+
+    return await record_step(request, services, session, form, body_type,
+                             kind=command_type.model_fields["kind"].default,
+                             version=view.state.version, stream=workflow_id(case_id),
+                             page=f"/web/complaints/{case_id}", execute=execute, show=show)
+
+
+async def record_step(request: Request, services: Parts, session: WebSession,
+                      form: dict[str, str], body_type: type[Body], *, kind: str, version: int,
+                      stream: str, page: str,
+                      execute: Callable[[dict[str, Any], str | None], Awaitable[None]],
+                      show: Callable[..., Awaitable[Response]]) -> Response:
+    """Take one step posted from a case or client page: once per form (its one-time id), only
+    on the version the page showed, with the refusal shown on the page and nothing recorded."""
+    request_id = form.get("request_id", "")
+    if await form_was_posted(services.pool, request_id):  # sent again: its first outcome
+        return redirect(page, done=kind)
+    if str(version) != form.get("version"):
+        return await show(error="case.stale", values=form, status_code=409)
+    try:
+        fields = body_type.model_validate(parsed(body_type, form, services.zone)).model_dump()
+        # Two posts of one form at once: Temporal takes one update per id.
+        await execute(fields, f"web:{request_id}" if request_id else None)
     except ValidationError as invalid:
-        return await _case(request, services, session, case_id, failed=path,
-                           error="form.invalid",
-                           problems=_problems(invalid, texts_for(request, services, session)),
-                           values=form, status_code=422)
+        return await show(error="form.invalid", values=form, status_code=422,
+                          problems=_problems(invalid, texts_for(request, services, session)))
     except (CaseError, DomainError) as refused:
-        stale = getattr(refused, "rule", "") == "stale"
-        return await _case(request, services, session, case_id, failed=path,
-                           error="case.stale" if stale else _rule_of(refused),
-                           problems=[] if stale else [str(refused)], values=form,
-                           status_code=_code_of(refused))
-    return redirect(f"/web/complaints/{case_id}", done=kind)
+        return await show(error=_rule_of(refused), problems=[str(refused)], values=form,
+                          status_code=_code_of(refused))
+    await remember_form_post(services.pool, request_id, stream)
+    return redirect(page, done=kind)
 
-
-class _Stale(Exception):
-    pass
 
 
 def field_value(values: Mapping[str, str], field: FormField) -> str:

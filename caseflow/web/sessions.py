@@ -79,9 +79,9 @@ async def form_was_posted(pool: asyncpg.Pool, request_id: str) -> bool:
     return found is not None
 
 
-async def remember_form_post(pool: asyncpg.Pool, request_id: str, case_id: str) -> None:
+async def remember_form_post(pool: asyncpg.Pool, request_id: str, stream_id: str) -> None:
     if not request_id:
         return
     async with pool.acquire() as conn:
-        await conn.execute("INSERT INTO web_form_posts (request_id, case_id) VALUES ($1, $2)"
-                           " ON CONFLICT (request_id) DO NOTHING", request_id, case_id)
+        await conn.execute("INSERT INTO web_form_posts (request_id, stream_id) VALUES ($1, $2)"
+                           " ON CONFLICT (request_id) DO NOTHING", request_id, stream_id)

@@ -158,6 +158,9 @@ async def test_a_complaint_walked_to_closed_through_the_pages(site: Site) -> Non
     await step(supervisor, "decide-extension", {"approve": "true", "note": "同意"},
                expect_text="已记录：审批延期")
     await expect(supervisor.locator("main")).to_contain_text("经批准延长，受理后 7 个工作日内答复")
+    await supervisor.click("text=本单位")
+    await expect(supervisor.locator("#by-handler")).to_contain_text(site.users.names["officer"])
+    await site.shot(supervisor, "unit")
 
     # A letter reply goes out through the outlet head; the officer is not offered it.
     await officer.reload()
@@ -222,4 +225,43 @@ async def test_the_worklist_soonest_first_and_marked_when_breached(site: Site) -
     await officer.click("text=English")
     await expect(officer.locator("h1")).to_have_text("My work")
     assert re.search(r"\d{2}:\d{2}", await officer.locator("tr.case").first.inner_text())
+    assert site.problems == []
+
+
+async def test_my_clients_by_next_contact_and_a_clients_steps(site: Site) -> None:
+    from domain.access import Principal, Role
+    from domain.client.commands import Identify
+    from domain.client.model import Assessment
+
+    officer_name = site.users.names["officer"]
+    officer = Principal(name=officer_name, role=Role.CASE_OFFICER, outlet=site.users.outlet)
+    client_id = f"K-{uuid.uuid4().hex[:8]}"
+    await site.stack.parts.clients.identify(Identify(
+        actor=officer_name, at=await site.stack.now(), client_id=client_id,
+        outlet=site.users.outlet, assessment=Assessment(
+            deposits_10k=600, loans_10k=0, intermediary_products=2, family=3, occupation=4,
+            social_standing=3)), by=officer)
+    page = await site.signed_in("officer")
+    await page.goto(f"{site.url}/web/clients/{client_id}")
+    await expect(page.locator(".stage")).to_have_text("关系维护", timeout=WAIT_MS)
+    await step(page, "sale", {"product": "基金"}, expect_text="已记录：记录销售")
+    await expect(page.locator(".manager")).to_have_text(officer_name)
+    await step(page, "log-contact", {"channel": "phone", "summary": "约好下周回访"},
+               expect_text="已记录：记录联系")
+    assert await page.locator("#step-reassign-manager").count() == 0  # the outlet head's step
+    await page.click("text=我的客户")
+    await expect(page.locator(f"tr.client[data-client='{client_id}']")).to_be_visible()
+    await site.shot(page, "clients")
+
+    head = await site.signed_in("head")
+    await head.goto(f"{site.url}/web/clients/{client_id}")
+    await step(head, "reassign-manager", {"manager": site.users.names["officer2"],
+                                          "reason": "原客户经理调岗"},
+               expect_text="已记录：更换客户经理")
+    await expect(head.locator(".manager")).to_have_text(site.users.names["officer2"])
+    kinds = [e.type for e in await site.stack.store.read_stream(f"client-{client_id}")]
+    assert kinds.count("manager_assigned") == 2 and "contact_logged" in kinds
+    stranger = await site.signed_in("stranger")
+    refused = await stranger.goto(f"{site.url}/web/clients/{client_id}")
+    assert refused is not None and refused.status == 403
     assert site.problems == []

@@ -14,6 +14,8 @@ import pytest
 from caseflow.http.app import create_app
 from caseflow.identity import passwords
 from caseflow.identity.passwords import PasswordSignIn, SignInRefused
+from caseflow.identity.users import add_user, list_users
+from domain.access import Principal, Role
 from tests.complaint_stack import ComplaintStack
 from tests.waiting import until
 from tests.web_stack import PASSWORD, WebUsers, form_token, sign_in, web_users
@@ -187,3 +189,74 @@ async def test_password_change_and_language(web: tuple[ComplaintStack, WebUsers]
     async with browser(stack) as http:
         assert (await sign_in(http, name)).status_code == 401
         assert (await sign_in(http, name, "Harbour-lights-77")).status_code == 303
+
+
+async def test_the_unit_dashboard_hands_over_an_absent_officers_cases(
+    web: tuple[ComplaintStack, WebUsers]
+) -> None:
+    stack, users = web
+    officer, officer2 = users.names["officer"], users.names["officer2"]
+    async with browser(stack) as http, browser(stack) as lead:
+        await sign_in(http, officer)
+        cases = [await register(http, stack, users.outlet) for _ in range(2)]
+        for case_id in cases:
+            page = (await http.get(f"/web/complaints/{case_id}")).text
+            await http.post(f"/web/complaints/{case_id}/assign",
+                            data={**step_form(page, "assign"), "handler": officer})
+        page = (await http.get(f"/web/complaints/{cases[0]}")).text
+        await http.post(f"/web/complaints/{cases[0]}/record-findings", data={
+            **step_form(page, "record-findings"), "summary": "核实", "bank_at_fault": "false"})
+        page = (await http.get(f"/web/complaints/{cases[0]}")).text
+        await http.post(f"/web/complaints/{cases[0]}/request-extension", data={
+            **step_form(page, "request-extension"), "reason": "需调取录像"})
+        assert (await http.get("/web/unit")).status_code == 403  # officers have no dashboard
+
+        await sign_in(lead, users.names["supervisor"])
+        board = await lead.get("/web/unit")
+        assert board.status_code == 200
+        extensions = board.text[board.text.index('id="extensions"'):board.text.index(
+            'id="due-today"')]
+        assert cases[0] in extensions and cases[1] not in extensions
+        form = {"csrf": form_token(board.text), "request_id": form_token(board.text,
+                                                                         "request_id"),
+                "from": officer, "to": officer2}
+        moved = await lead.post("/web/unit/reassign", data=form)
+        assert moved.headers["location"] == "/web/unit?moved=2&refused=0"
+        again = await lead.post("/web/unit/reassign", data=form)  # the same form, again
+        assert again.headers["location"] == "/web/unit?moved=0&refused=0"
+        for case_id in cases:
+            events = await stack.store.read_stream(workflow_id(case_id))
+            handed = [e for e in events if e.type == "handler_assigned"]
+            assert [e.data["handler"] for e in handed] == [officer, officer2]
+            assert handed[-1].actor == users.names["supervisor"]
+
+
+async def test_admins_add_users_and_set_passwords_and_nobody_else_does(
+    web: tuple[ComplaintStack, WebUsers]
+) -> None:
+    stack, users = web
+    admin = f"admin-{uuid.uuid4().hex[:6]}"
+    await add_user(stack.parts.pool, Principal(name=admin, role=Role.ADMIN), created_by="test")
+    await passwords.set_password(stack.parts.pool, admin, PASSWORD, set_by="test")
+    newcomer = f"new-{uuid.uuid4().hex[:6]}"
+    async with browser(stack) as http, browser(stack) as officer:
+        await sign_in(http, admin)
+        page = await http.get("/web/admin/users")
+        token = form_token(page.text)
+        weak = await http.post("/web/admin/users", data={
+            "csrf": token, "name": newcomer, "role": "case_officer", "outlet": users.outlet,
+            "password": "short1"})
+        assert weak.status_code == 422 and "至少 10 位" in weak.text
+        assert newcomer not in {u.name for u in await list_users(stack.parts.pool)}
+        added = await http.post("/web/admin/users", data={
+            "csrf": token, "name": newcomer, "role": "case_officer", "outlet": users.outlet,
+            "password": "First-password-9"})
+        assert added.status_code == 303
+        assert (await sign_in(officer, newcomer, "First-password-9")).status_code == 303
+        assert (await officer.get("/web/admin/users")).status_code == 403
+        reset = await http.post(f"/web/admin/users/{newcomer}/password",
+                                data={"csrf": token, "password": "Second-password-9"})
+        assert reset.status_code == 303
+    async with browser(stack) as http:
+        assert (await sign_in(http, newcomer, "First-password-9")).status_code == 401
+        assert (await sign_in(http, newcomer, "Second-password-9")).status_code == 303

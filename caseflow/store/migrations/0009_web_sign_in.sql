@@ -21,6 +21,6 @@ CREATE INDEX web_sessions_user ON web_sessions (user_name);
 -- (a double click, a reload) answers its first outcome instead of being taken for a stale one.
 CREATE TABLE web_form_posts (
     request_id text PRIMARY KEY,
-    case_id    text        NOT NULL,
+    stream_id  text        NOT NULL,
     posted_at  timestamptz NOT NULL DEFAULT now()
 );

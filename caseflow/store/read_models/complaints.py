@@ -61,3 +61,40 @@ async def list_cases(
             breached, limit, open_only, offset,
         )
     return [CaseSummary.model_validate(dict(r)) for r in rows]
+
+
+async def open_by_handler(pool: asyncpg.Pool, outlets: Sequence[str] | None
+                          ) -> list[tuple[str | None, int, int]]:
+    """Open cases per handler of the units (None: not assigned yet), and how many of them are
+    breached: the supervisor's view of who carries what."""
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            """
+            SELECT handler, count(*) AS open, count(*) FILTER (WHERE breached) AS breached
+            FROM complaint_cases
+            WHERE status <> 'closed' AND ($1::text[] IS NULL OR outlet = ANY($1))
+            GROUP BY handler ORDER BY count(*) DESC, handler NULLS FIRST
+            """, list(outlets) if outlets is not None else None)
+    return [(r["handler"], r["open"], r["breached"]) for r in rows]
+
+
+async def awaiting_extension_decision(pool: asyncpg.Pool, outlets: Sequence[str] | None,
+                                      limit: int = 50) -> list[CaseSummary]:
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT * FROM complaint_cases WHERE extension = 'requested' AND status <> 'closed'"
+            " AND ($1::text[] IS NULL OR outlet = ANY($1)) ORDER BY due_at NULLS LAST, case_id"
+            " LIMIT $2", list(outlets) if outlets is not None else None, limit)
+    return [CaseSummary.model_validate(dict(r)) for r in rows]
+
+
+async def escalated_cases(pool: asyncpg.Pool, outlets: Sequence[str] | None, limit: int = 50
+                          ) -> list[CaseSummary]:
+    """Open cases the overdue ladder has escalated, highest rung first."""
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT * FROM complaint_cases WHERE escalation_level > 0 AND status <> 'closed'"
+            " AND ($1::text[] IS NULL OR outlet = ANY($1))"
+            " ORDER BY escalation_level DESC, due_at, case_id LIMIT $2",
+            list(outlets) if outlets is not None else None, limit)
+    return [CaseSummary.model_validate(dict(r)) for r in rows]

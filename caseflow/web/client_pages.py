@@ -1,0 +1,129 @@
+"""The client pages: my clients by next due contact, and a client's page (stage, tier, manager,
+churn risk, the timeline, and the steps this user may take now as forms, as on a case page)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from caseflow.audit.client_replay import client_timeline
+from caseflow.http.bodies import CLIENT_STEPS
+from caseflow.store import StreamNotFoundError
+from caseflow.store.read_models.clients import list_clients
+from caseflow.web.forms import form_fields, formable
+from caseflow.web.pages import (
+    Services,
+    Signed,
+    checked_form,
+    outlets_of,
+    record_step,
+    render,
+)
+from caseflow.web.sessions import WebSession
+from domain.access import AccessDeniedError, Principal, Role, check_client_step
+from domain.client import CLIENT
+from domain.client.state import ClientState
+from domain.errors import DomainError, IllegalStepError
+from workflows.client_messages import client_workflow_id
+
+router = APIRouter(prefix="/web/clients", include_in_schema=False)
+
+
+def probe(kind: str, state: ClientState, now: datetime) -> dict[str, Any]:
+    """A representative command of each client step (see pages.PROBES)."""
+    account = next(iter(sorted(state.accounts)), "\u2060probe")
+    probes: dict[str, dict[str, Any]] = {
+        "contact_attempt": {"channel": "phone", "outcome": "no_answer", "next_step": "-"},
+        "meeting": {"needs": "-", "proposals": "-", "deal": True,
+                    "next_contact_at": now + timedelta(days=1)},
+        "sale": {"product": "-"}, "reassign_manager": {"manager": "\u2060probe", "reason": "-"},
+        "open_account": {"account": "\u2060probe"}, "request_closure": {"account": account},
+        "retention": {"retained": True, "note": "-"},
+        "log_contact": {"channel": "phone", "summary": "-"},
+        "set_preference": {"preference": "frequent"},
+    }
+    return probes[kind]
+
+
+def offered_client_steps(state: ClientState, user: Principal, services: Any, now: datetime
+                         ) -> list[str]:
+    offered = []
+    for path, (command_type, body_type) in CLIENT_STEPS.items():
+        kind = command_type.model_fields["kind"].default
+        if not formable(body_type):
+            continue
+        try:
+            check_client_step(user, user.name, state.outlet, kind,
+                              retention_by=state.retention_by)
+            command = command_type(actor=user.name, at=now, **probe(kind, state, now))
+            CLIENT.decide(state, command, services.clients.policy)  # type: ignore[arg-type]
+        except (AccessDeniedError, IllegalStepError):
+            continue
+        except DomainError:
+            pass
+        offered.append(path)
+    return offered
+
+
+@router.get("")
+async def my_clients(request: Request, services: Services, session: Signed) -> Response:
+    user = session.user
+    mine = user.role is Role.CASE_OFFICER
+    clients = await list_clients(services.pool, manager=user.name if mine else None,
+                                 outlets=outlets_of(user), limit=200)
+    return render(request, services, "clients.html", session, clients=clients, mine=mine)
+
+
+async def _client(request: Request, services: Any, session: WebSession, client_id: str, *,
+                  done: str | None = None, failed: str | None = None,
+                  error: str | None = None, problems: list[str] | None = None,
+                  values: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    user = session.user
+    view = await services.clients.view(client_id, by=user)
+    try:
+        events = await services.store.read_stream(client_workflow_id(client_id))
+    except StreamNotFoundError:
+        events = []
+    now = await services.now()
+    steps = {path: form_fields(CLIENT_STEPS[path][1])
+             for path in offered_client_steps(view.state, user, services, now)}
+    return render(request, services, "client.html", session, client_id=client_id, view=view,
+                  state=view.state, history=client_timeline(events), steps=steps, done=done,
+                  failed=failed, error=error, problems=problems or [], values=values or {},
+                  version=view.state.version, request_id=secrets.token_urlsafe(16),
+                  status_code=status_code)
+
+
+@router.get("/{client_id}")
+async def client_page(request: Request, services: Services, session: Signed, client_id: str,
+                      done: str | None = None) -> Response:
+    return await _client(request, services, session, client_id, done=done)
+
+
+@router.post("/{client_id}/{path}")
+async def take_client_step(request: Request, services: Services, session: Signed,
+                           client_id: str, path: str) -> Response:
+    form = await checked_form(request, session)
+    user = session.user
+
+    async def show(**outcome: Any) -> Response:
+        return await _client(request, services, session, client_id, failed=path, **outcome)
+
+    if path not in CLIENT_STEPS:
+        return await show(error="error.not_found", status_code=404)
+    command_type, body_type = CLIENT_STEPS[path]
+    view = await services.clients.view(client_id, by=user)
+
+    async def execute(fields: dict[str, Any], request_id: str | None) -> None:
+        command = command_type(actor=user.name, at=await services.now(), **fields)
+        await services.clients.execute(client_id, command, by=user,  # type: ignore[arg-type]
+                                       request_id=request_id)
+
+    return await record_step(request, services, session, form, body_type,
+                             kind=command_type.model_fields["kind"].default,
+                             version=view.state.version, stream=client_workflow_id(client_id),
+                             page=f"/web/clients/{client_id}", execute=execute, show=show)
