@@ -14,7 +14,7 @@ from caseflow.audit.client_replay import client_timeline
 from caseflow.http.bodies import CLIENT_STEPS
 from caseflow.store import StreamNotFoundError
 from caseflow.store.read_models.clients import list_clients
-from caseflow.web.forms import form_fields, formable
+from caseflow.web.forms import form_fields
 from caseflow.web.pages import (
     Services,
     Signed,
@@ -22,8 +22,10 @@ from caseflow.web.pages import (
     outlets_of,
     record_step,
     render,
+    texts_for,
 )
 from caseflow.web.sessions import WebSession
+from caseflow.web.timeline_words import timeline_lines
 from domain.access import AccessDeniedError, Principal, Role, check_client_step
 from domain.client import CLIENT
 from domain.client.state import ClientState
@@ -45,6 +47,9 @@ def probe(kind: str, state: ClientState, now: datetime) -> dict[str, Any]:
         "retention": {"retained": True, "note": "-"},
         "log_contact": {"channel": "phone", "summary": "-"},
         "set_preference": {"preference": "frequent"},
+        "reassess": {"assessment": {"deposits_10k": 0, "loans_10k": 0,
+                                    "intermediary_products": 0, "family": 0, "occupation": 0,
+                                    "social_standing": 0}},
     }
     return probes[kind]
 
@@ -52,10 +57,8 @@ def probe(kind: str, state: ClientState, now: datetime) -> dict[str, Any]:
 def offered_client_steps(state: ClientState, user: Principal, services: Any, now: datetime
                          ) -> list[str]:
     offered = []
-    for path, (command_type, body_type) in CLIENT_STEPS.items():
+    for path, (command_type, _) in CLIENT_STEPS.items():
         kind = command_type.model_fields["kind"].default
-        if not formable(body_type):
-            continue
         try:
             check_client_step(user, user.name, state.outlet, kind,
                               retention_by=state.retention_by)
@@ -91,8 +94,10 @@ async def _client(request: Request, services: Any, session: WebSession, client_i
     now = await services.now()
     steps = {path: form_fields(CLIENT_STEPS[path][1])
              for path in offered_client_steps(view.state, user, services, now)}
+    t = texts_for(request, services, session)
     return render(request, services, "client.html", session, client_id=client_id, view=view,
-                  state=view.state, history=client_timeline(events), steps=steps, done=done,
+                  state=view.state, history=timeline_lines(events, client_timeline(events), t),
+                  steps=steps, done=done,
                   failed=failed, error=error, problems=problems or [], values=values or {},
                   version=view.state.version, request_id=secrets.token_urlsafe(16),
                   status_code=status_code)

@@ -11,12 +11,13 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel
 
-FieldKind = Literal["text", "textarea", "choice", "yes_no", "names", "moment"]
+FieldKind = Literal["text", "textarea", "choice", "yes_no", "names", "moment", "number"]
 LONG_TEXTS = frozenset({"description", "content", "summary", "details", "text", "opinion",
                         "resolution", "reason", "note", "corrective_action"})
 HIDDEN = frozenset({"contact", "received_at"})
@@ -38,36 +39,36 @@ def _without_none(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
-def form_fields(body: type[BaseModel]) -> list[FormField]:
+def form_fields(body: type[BaseModel], prefix: str = "") -> list[FormField]:
+    """The fields of a form for `body`; a nested model's fields are asked one by one, named
+    `outer.inner`."""
     fields = []
     for name, info in body.model_fields.items():
         if name in HIDDEN:
             continue
         annotation, optional = _without_none(info.annotation)
         required = info.is_required() and not optional
-        if annotation is bool:
-            fields.append(FormField(name, "yes_no", required=True))
+        named = prefix + name
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            fields += form_fields(annotation, f"{named}.")
+        elif annotation is bool:
+            fields.append(FormField(named, "yes_no", required=True))
         elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-            fields.append(FormField(name, "choice", required,
+            fields.append(FormField(named, "choice", required,
                                     tuple(str(m.value) for m in annotation)))
         elif typing.get_origin(annotation) is Literal:
-            fields.append(FormField(name, "choice", required,
+            fields.append(FormField(named, "choice", required,
                                     tuple(str(a) for a in typing.get_args(annotation))))
         elif typing.get_origin(annotation) is tuple:
-            fields.append(FormField(name, "names", required))
+            fields.append(FormField(named, "names", required))
         elif annotation in (datetime, AwareDatetime):
-            fields.append(FormField(name, "moment", required))
+            fields.append(FormField(named, "moment", required))
+        elif annotation in (int, Decimal):
+            fields.append(FormField(named, "number", required))
         else:
-            fields.append(FormField(name, "textarea" if name in LONG_TEXTS else "text",
+            fields.append(FormField(named, "textarea" if name in LONG_TEXTS else "text",
                                     required))
     return fields
-
-
-def formable(body: type[BaseModel]) -> bool:
-    """Whether a page can ask for this body field by field (a nested model, such as a whole
-    assessment, has its own page to come)."""
-    return not any(isinstance(a := _without_none(info.annotation)[0], type)
-                   and issubclass(a, BaseModel) for info in body.model_fields.values())
 
 
 def parsed(body: type[BaseModel], form: Mapping[str, str], zone: ZoneInfo | None = None
@@ -78,17 +79,21 @@ def parsed(body: type[BaseModel], form: Mapping[str, str], zone: ZoneInfo | None
     values: dict[str, Any] = {}
     for field in form_fields(body):
         raw = form.get(field.name, "").strip()
+        *outer, name = field.name.split(".")
+        into = values
+        for part in outer:
+            into = into.setdefault(part, {})
         if field.kind == "moment" and raw and zone is not None:
             try:
-                values[field.name] = datetime.fromisoformat(raw).replace(tzinfo=zone)
+                into[name] = datetime.fromisoformat(raw).replace(tzinfo=zone)
             except ValueError:
-                values[field.name] = raw  # refused by the body, with the field named
+                into[name] = raw  # refused by the body, with the field named
         elif field.kind == "yes_no":
-            values[field.name] = raw == "true"
+            into[name] = raw == "true"
         elif field.kind == "names":
-            values[field.name] = tuple(n for n in re.split(r"[,，\s]+", raw) if n)
+            into[name] = tuple(n for n in re.split(r"[,，\s]+", raw) if n)
         elif raw:
-            values[field.name] = raw
+            into[name] = raw
         elif field.required:
-            values[field.name] = ""  # refused by the body, with the field named
+            into[name] = ""  # refused by the body, with the field named
     return values

@@ -22,6 +22,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "unit.by_handler": {"zh": "各经办人在办案件", "en": "Open cases by handler"},
     "unit.open": {"zh": "在办", "en": "Open"},
     "unit.extensions": {"zh": "待审批的延期申请", "en": "Extension requests to decide"},
+    "unit.warnings": {"zh": "今日预警", "en": "Warnings due today"},
     "unit.due_today": {"zh": "今日到期", "en": "Due today"},
     "unit.breached": {"zh": "已超时", "en": "Breached"},
     "unit.escalated": {"zh": "已升级", "en": "Escalated"},
@@ -30,6 +31,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "unit.reassign": {"zh": "转交缺勤人员的案件", "en": "Hand over an absent officer's cases"},
     "unit.from": {"zh": "原经办人", "en": "From"},
     "unit.to": {"zh": "新经办人", "en": "To"},
+    "unit.to_reply": {"zh": "待发出的答复（信函、传真由网点负责人发出）",
+                      "en": "Replies ready to go out (letters and faxes are sent by the head)"},
+    "unit.retention": {"zh": "待第二次挽留的客户", "en": "Clients awaiting the second retention "
+                                                        "attempt"},
+    "unit.unmanaged": {"zh": "尚未指定客户经理的客户", "en": "Clients without a manager"},
+    "unit.hand_over_clients": {"zh": "转交缺勤客户经理的客户",
+                               "en": "Hand over an absent manager's clients"},
     "unit.moved": {"zh": "已转交 {moved} 件，未能转交 {refused} 件。",
                    "en": "{moved} case(s) handed over, {refused} refused."},
     "inbox.title": {"zh": "我的消息", "en": "My messages"},
@@ -128,6 +136,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                       "en": "extended with approval: {days} working days of "
                                             "receipt"},
     "case.clock.other": {"zh": "{days} 个工作日", "en": "{days} working days"},
+    "case.days_left": {"zh": "（剩余 {days} 个工作日）", "en": "({days} working days left)"},
     "case.calendar": {"zh": "工作日历版本", "en": "Calendar version"},
     "case.provisional": {"zh": "（暂定：该年官方日历尚未发布，仅按周末计算）",
                          "en": "(provisional: that year's official calendar is not out yet; "
@@ -213,6 +222,7 @@ STEP = {
     "open_account": ("开户", "Open an account"), "request_closure": ("申请销户", "Closure request"),
     "retention": ("挽留", "Retention attempt"), "log_contact": ("记录联系", "Log a contact"),
     "set_preference": ("设置联系偏好", "Set the contact preference"),
+    "reassess": ("重新评级", "Reassess"),
 }
 FIELD = {
     "case_id": ("案件编号", "Case id"), "client_id": ("客户号", "Client id"),
@@ -238,6 +248,13 @@ FIELD = {
     "next_contact_at": ("下次联系时间", "Next contact"), "product": ("产品", "Product"),
     "manager": ("新客户经理", "New manager"), "account": ("账户", "Account"),
     "retained": ("是否挽留成功", "Retained"), "preference": ("联系偏好", "Preference"),
+    "deposits_10k": ("存款（万元）", "Deposits (10k CNY)"),
+    "loans_10k": ("贷款（万元）", "Loans (10k CNY)"),
+    "intermediary_products": ("中间业务产品数", "Intermediary products"),
+    "family": ("家庭状况（0–5）", "Family (0–5)"),
+    "occupation": ("职业（0–5）", "Occupation (0–5)"),
+    "social_standing": ("社会地位（0–5）", "Social standing (0–5)"),
+    "main_bank_elsewhere": ("主要在他行办理业务", "Main bank elsewhere"),
 }
 VALUE = {
     "in_person": ("当面", "in person"), "comment_book": ("意见簿", "comment book"),
@@ -260,6 +277,8 @@ VALUE = {
     "meeting_agreed": ("约定会面", "meeting agreed"),
     "do_not_disturb": ("请勿打扰", "do not disturb"), "moderate": ("适度", "moderate"),
     "frequent": ("经常", "frequent"),
+    "resolved_on_spot": ("当场解决", "resolved on the spot"),
+    "client_satisfied": ("客户满意", "client satisfied"), "withdrawn": ("撤诉", "withdrawn"),
     "stage.new": ("新客户", "new"), "stage.contact": ("接触营销", "contact"),
     "stage.serve": ("业务处理", "serve"), "stage.maintain": ("关系维护", "maintain"),
     "stage.normal_channels": ("常规渠道", "normal channels"), "stage.lost": ("已流失", "lost"),
@@ -337,6 +356,7 @@ class Texts:
         return _pick(STEP[kind], self.language) if kind in STEP else kind
 
     def field(self, name: str) -> str:
+        name = name.rsplit(".", 1)[-1]  # a nested model's field: its own name
         return _pick(FIELD[name], self.language) if name in FIELD else name
 
     def value(self, value: str) -> str:

@@ -43,6 +43,7 @@ from caseflow.web.sessions import (
     set_language,
     start_session,
 )
+from caseflow.web.timeline_words import timeline_lines
 from domain.access import AccessDeniedError, Principal, Role, check_complaint_step
 from domain.complaint import decide
 from domain.complaint.commands import RegisterComplaint
@@ -412,9 +413,15 @@ async def _case(request: Request, services: Parts, session: WebSession, case_id:
     rules = await services.complaints.rules_on(today_in(services, now))
     steps = {path: form_fields(COMPLAINT_STEPS[path][1])
              for path in offered_steps(view.state, user, rules, now)}
+    deadline = view.state.deadline
+    days_left = (rules.calendar.working_days_after(
+        today_in(services, now), deadline.due_at.astimezone(services.zone).date())
+        if deadline and view.state.clock_running and deadline.due_at > now else None)
+    t = texts_for(request, services, session)
     return render(request, services, "case.html", session, case_id=case_id, view=view,
-                  state=view.state, history=timeline(events),
-                  steps=steps, done=done, failed=failed, error=error, problems=problems or [],
+                  state=view.state, history=timeline_lines(events, timeline(events), t),
+                  steps=steps, days_left=days_left, done=done, failed=failed, error=error,
+                  problems=problems or [],
                   values=values or {}, version=view.state.version,
                   request_id=secrets.token_urlsafe(16), status_code=status_code,
                   letter_methods=sorted(LETTER_METHODS))

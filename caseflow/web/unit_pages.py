@@ -5,6 +5,7 @@ an absent officer's cases; every user's inbox; the admin's users and their passw
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
 from uuid import UUID
 
@@ -16,14 +17,17 @@ from caseflow.delivery import records
 from caseflow.identity.passwords import password_problem, set_password
 from caseflow.identity.users import NewUser, UserError, add_user, list_users
 from caseflow.services.calls import CaseError
+from caseflow.store.read_models.clients import list_clients
 from caseflow.store.read_models.complaints import (
     awaiting_extension_decision,
     escalated_cases,
     list_cases,
     open_by_handler,
+    warnings_due,
 )
 from caseflow.web.pages import Services, Signed, checked_form, outlets_of, redirect, render
 from domain.access import AccessDeniedError, Principal, Role, check_admin
+from domain.client.commands import ReassignManager
 from domain.complaint.commands import AssignHandler
 from domain.errors import DomainError
 
@@ -46,15 +50,29 @@ async def dashboard(request: Request, services: Services, session: Signed,
     _require_lead(user)
     outlets = outlets_of(user)
     now = await services.now()
-    end_of_today = datetime.combine(now.astimezone(services.zone).date() + timedelta(days=1),
-                                    time(0, 0), services.zone)
-    due_today = [c for c in await list_cases(services.pool, open_only=True, outlets=outlets,
-                                             breached=False, due_before=end_of_today, limit=50)]
+    today = now.astimezone(services.zone).date()
+    start_of_today = datetime.combine(today, time(0, 0), services.zone)
+    end_of_today = start_of_today + timedelta(days=1)
+    due_today = await list_cases(services.pool, open_only=True, outlets=outlets,
+                                 breached=False, due_before=end_of_today, limit=50)
+    warnings = await warnings_due(services.pool, outlets, start_of_today, end_of_today)
+    head = user.role is Role.OUTLET_HEAD
     return render(
-        request, services, "unit.html", session,
+        request, services, "unit.html", session, head=head,
+        # The outlet head's own work: replies ready to go out (a letter or fax is sent by the
+        # head), second retention attempts, clients without a manager yet.
+        to_reply=(await list_cases(services.pool, status="investigated", outlets=outlets,
+                                   limit=50) if head else []),
+        retention=(await list_clients(services.pool, outlets=outlets,
+                                      retention_by="outlet_head", limit=50) if head else []),
+        unmanaged=(await list_clients(services.pool, outlets=outlets, unmanaged=True, limit=50)
+                   if head else []),
+        managers=(sorted({c.manager for c in await list_clients(services.pool, outlets=outlets,
+                                                                limit=1000) if c.manager})
+                  if head else []),
         by_handler=await open_by_handler(services.pool, outlets),
         extensions=await awaiting_extension_decision(services.pool, outlets),
-        due_today=due_today,
+        due_today=due_today, warnings=warnings,
         breached=await list_cases(services.pool, open_only=True, outlets=outlets,
                                   breached=True, limit=50),
         escalated=await escalated_cases(services.pool, outlets),
@@ -71,17 +89,51 @@ async def reassign(request: Request, services: Services, session: Signed) -> Res
     absent, to = form.get("from", "").strip(), form.get("to", "").strip()
     cases = await list_cases(services.pool, open_only=True, outlets=outlets_of(user),
                              handler=absent or None, limit=REASSIGN_AT_ONCE)
-    moved = refused = 0
-    for case in cases if absent and to and absent != to else []:
+
+    async def assign(case_id: str, request_id: str) -> None:
+        command = AssignHandler(actor=user.name, at=await services.now(), handler=to)
+        await services.complaints.execute(case_id, command, by=user, request_id=request_id)
+
+    moved, refused = await _each(
+        [c.case_id for c in cases] if absent and to and absent != to else [], assign, form)
+    return redirect("/web/unit", moved=str(moved), refused=str(refused))
+
+
+@router.post("/unit/hand-over-clients")
+async def hand_over_clients(request: Request, services: Services, session: Signed) -> Response:
+    """Every client of an absent manager to another (the outlet head's step), each as its own
+    reassignment (sent again with the same form id, each records once)."""
+    form = await checked_form(request, session)
+    user = session.user
+    _require_lead(user)
+    absent, to = form.get("from", "").strip(), form.get("to", "").strip()
+    reason = form.get("reason", "").strip() or "absent"
+    clients = await list_clients(services.pool, manager=absent or None,
+                                 outlets=outlets_of(user), limit=REASSIGN_AT_ONCE)
+
+    async def reassign_manager(client_id: str, request_id: str) -> None:
+        command = ReassignManager(actor=user.name, at=await services.now(), manager=to,
+                                  reason=reason)
+        await services.clients.execute(client_id, command, by=user, request_id=request_id)
+
+    moved, refused = await _each(
+        [c.client_id for c in clients] if absent and to and absent != to else [],
+        reassign_manager, form)
+    return redirect("/web/unit", moved=str(moved), refused=str(refused))
+
+
+async def _each(ids: list[str], step: Callable[[str, str], Awaitable[None]],
+                form: dict[str, str]) -> tuple[int, int]:
+    """Take `step` for each id, each with its own request id from the form's: (taken,
+    refused)."""
+    taken = refused = 0
+    for stream_id in ids:
         try:
-            command = AssignHandler(actor=user.name, at=await services.now(), handler=to)
-            await services.complaints.execute(
-                case.case_id, command, by=user,
-                request_id=f"web:{form.get('request_id', '')}:{case.case_id}")
-            moved += 1
+            await step(stream_id, f"web:{form.get('request_id', '')}:{stream_id}")
+            taken += 1
         except (CaseError, DomainError, ValidationError):
             refused += 1
-    return redirect("/web/unit", moved=str(moved), refused=str(refused))
+    return taken, refused
 
 
 # -- the inbox --------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ class ClientSummary(BaseModel):
     churn_risk: int
     open_complaints: int
     version: int
+    retention_by: str | None = None
+    """Whose retention attempt a closing account awaits (a manager's name, "outlet_head")."""
 
 
 def summarize_client(state: ClientState, policy: ClientPolicy) -> ClientSummary:
@@ -33,4 +35,5 @@ def summarize_client(state: ClientState, policy: ClientPolicy) -> ClientSummary:
         tier=state.tier.value if state.tier else None, stage=state.stage.value,
         manager=state.manager, next_contact_due=next_contact_due(state, policy),
         churn_risk=churn_risk(state, policy), open_complaints=len(state.open_complaints),
-        version=state.version)
+        version=state.version,
+        retention_by=state.retention_by if state.closing_account is not None else None)

@@ -31,6 +31,8 @@ class CaseSummary(BaseModel):
     """The deadline counts days of a year without a working-day calendar (weekends alone)."""
     deadline_working_days: int | None = None
     replied_at: datetime | None = None
+    warning_at: datetime | None = None
+    """When the deadline in force warns (rows written before: None until the next step)."""
 
 
 def summarize(state: ComplaintState) -> CaseSummary:
@@ -47,4 +49,5 @@ def summarize(state: ComplaintState) -> CaseSummary:
         deadline_provisional=bool(state.deadline and state.deadline.provisional),
         deadline_working_days=state.deadline.working_days if state.deadline else None,
         replied_at=state.reply.at if state.reply else None,
+        warning_at=state.deadline.warning_at if state.deadline else None,
     )

@@ -264,4 +264,13 @@ async def test_my_clients_by_next_contact_and_a_clients_steps(site: Site) -> Non
     stranger = await site.signed_in("stranger")
     refused = await stranger.goto(f"{site.url}/web/clients/{client_id}")
     assert refused is not None and refused.status == 403
+    # The auditor finds the client and replays it before and after the reassignment.
+    auditor = await site.signed_in("auditor")
+    await auditor.fill("input[name=client_id]", client_id)
+    await auditor.locator("input[name=client_id] >> xpath=../..").locator("button").click()
+    await expect(auditor.locator(".manager")).to_have_text(site.users.names["officer2"])
+    before = kinds.index("manager_assigned", kinds.index("manager_assigned") + 1)
+    await auditor.goto(f"{site.url}/web/audit/clients/{client_id}?version={before}")
+    await expect(auditor.locator(".manager")).to_have_text(officer_name)
+    await expect(auditor.locator(".verified")).to_be_visible()
     assert site.problems == []

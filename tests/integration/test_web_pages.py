@@ -215,8 +215,10 @@ async def test_the_unit_dashboard_hands_over_an_absent_officers_cases(
         board = await lead.get("/web/unit")
         assert board.status_code == 200
         extensions = board.text[board.text.index('id="extensions"'):board.text.index(
-            'id="due-today"')]
+            'id="warnings"')]
         assert cases[0] in extensions and cases[1] not in extensions
+        early = board.text[board.text.index('id="warnings"'):board.text.index('id="due-today"')]
+        assert not any(case_id in early for case_id in cases)  # registered today: no warning
         form = {"csrf": form_token(board.text), "request_id": form_token(board.text,
                                                                          "request_id"),
                 "from": officer, "to": officer2}
@@ -229,6 +231,15 @@ async def test_the_unit_dashboard_hands_over_an_absent_officers_cases(
             handed = [e for e in events if e.type == "handler_assigned"]
             assert [e.data["handler"] for e in handed] == [officer, officer2]
             assert handed[-1].actor == users.names["supervisor"]
+        # On the day the cases warn (both on the same deadline), they are the day's warnings.
+        deadline = (await stack.view(cases[1])).state.deadline
+        assert deadline is not None
+        await stack.env.sleep(deadline.warning_at - await stack.now() + timedelta(minutes=1))
+        await sign_in(lead, users.names["supervisor"])  # (the long pause ended the session)
+        board = await lead.get("/web/unit")
+        warnings = board.text[board.text.index('id="warnings"'):board.text.index(
+            'id="due-today"')]
+        assert all(case_id in warnings for case_id in cases)
 
 
 async def test_admins_add_users_and_set_passwords_and_nobody_else_does(
@@ -260,3 +271,60 @@ async def test_admins_add_users_and_set_passwords_and_nobody_else_does(
     async with browser(stack) as http:
         assert (await sign_in(http, newcomer, "First-password-9")).status_code == 401
         assert (await sign_in(http, newcomer, "Second-password-9")).status_code == 303
+
+
+async def test_the_outlet_heads_work_retention_and_clients_handed_over(
+    web: tuple[ComplaintStack, WebUsers]
+) -> None:
+    from domain.client.commands import Identify
+    from domain.client.model import Assessment
+
+    stack, users = web
+    officer, officer2 = users.names["officer"], users.names["officer2"]
+    by = Principal(name=officer, role=Role.CASE_OFFICER, outlet=users.outlet)
+    clients = [f"K-{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    for client_id in clients:
+        await stack.parts.clients.identify(Identify(
+            actor=officer, at=await stack.now(), client_id=client_id, outlet=users.outlet,
+            assessment=Assessment(deposits_10k=600, loans_10k=0, intermediary_products=2,
+                                  family=3, occupation=4, social_standing=3)), by=by)
+
+    async def stored(client_id: str) -> bool:
+        return await stack.store.stream_version(f"client-{client_id}") > 0
+
+    async def take(http: httpx.AsyncClient, client_id: str, path: str, **fields: str
+                   ) -> httpx.Response:
+        await until(lambda: stored(client_id))
+        page = (await http.get(f"/web/clients/{client_id}")).text
+        return await http.post(f"/web/clients/{client_id}/{path}",
+                               data={**step_form(page, path), **fields})
+
+    async with browser(stack) as http, browser(stack) as head:
+        await sign_in(http, officer)
+        first = clients[0]
+        for path, fields in (("sale", {"product": "基金"}), ("open-account", {"account": "A1"}),
+                             ("request-closure", {"account": "A1"}),
+                             ("retention", {"retained": "false", "note": "客户坚持销户"})):
+            answer = await take(http, first, path, **fields)
+            assert answer.status_code == 303, answer.text
+        reassess = await take(http, first, "reassess", **{
+            "assessment.deposits_10k": "800", "assessment.loans_10k": "0",
+            "assessment.intermediary_products": "3", "assessment.family": "3",
+            "assessment.occupation": "4", "assessment.social_standing": "3",
+            "assessment.main_bank_elsewhere": "false"})
+        assert reassess.status_code == 303, reassess.text
+
+        await sign_in(head, users.names["head"])
+        board = (await head.get("/web/unit")).text
+        part = board[board.index('id="retention"'):board.index('id="unmanaged"')]
+        assert first in part and clients[1] not in part
+        part = board[board.index('id="unmanaged"'):board.index('id="extensions"')]
+        assert clients[1] in part and first not in part
+        handed = await head.post("/web/unit/hand-over-clients", data={
+            "csrf": form_token(board), "request_id": "hand-over-1", "from": officer,
+            "to": officer2, "reason": "调岗"})
+        assert handed.headers["location"] == "/web/unit?moved=1&refused=0"
+        view = await stack.parts.clients.view(first, by=by)
+        assert view.state.manager == officer2
+        kinds = [e.type for e in await stack.store.read_stream(f"client-{first}")]
+        assert "tier_reassessed" in kinds and kinds.count("retention_attempted") == 1

@@ -4,6 +4,7 @@ people at the bank read them, and forms that offer exactly what each step's comm
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -11,6 +12,7 @@ from pydantic import BaseModel
 from caseflow.http.bodies import COMPLAINT_STEPS, RegisterComplaintBody
 from caseflow.web.forms import form_fields, parsed
 from caseflow.web.i18n import CATALOGUE, EVENT, FIELD, STEP, Texts
+from caseflow.web.timeline_words import ZH, detail
 from domain.complaint import events
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -49,3 +51,26 @@ def test_forms_offer_what_the_command_takes() -> None:
                       "client_consented_to_call": False,
                       "visiting_staff": ("张三", "李四", "王五")}
     reply.model_validate(values)
+
+
+def test_timeline_details_in_chinese_from_the_stored_data() -> None:
+    from domain.complaint import COMPLAINT
+    from domain.complaint.commands import AcknowledgeClient
+    from tests.complaint_fixtures import RULES, T0, assign, feedback, findings, register, reply
+
+    state = COMPLAINT.initial_state
+    decided: list[Any] = []
+    at_fault = findings(at_fault=True, corrective_action="退费", corrective_action_owner="运营部")
+    for command in (register(), AcknowledgeClient(actor="caseflow-sla-clock", at=T0), assign(),
+                    at_fault, reply(), feedback(True)):
+        new = COMPLAINT.decide(state, command, RULES)
+        state = COMPLAINT.fold(new, state)
+        decided += new
+    zh, en = Texts("zh", SHANGHAI), Texts("en", SHANGHAI)
+    lines = {e.type: detail(e.type, e.model_dump(mode="json"), "english", zh) for e in decided}
+    assert all(line != "english" for kind, line in lines.items() if kind in ZH), lines
+    assert lines["findings_recorded"] == "我行有责；整改责任人 运营部"
+    assert lines["case_closed"] == "结案原因：客户满意"
+    assert "个工作日" in lines["deadline_set"]
+    assert detail("case_closed", {}, "english", zh) == "english"  # data it cannot read
+    assert detail("case_closed", {"reason": "withdrawn"}, "english", en) == "english"

@@ -19,18 +19,24 @@ async def list_clients(
     *,
     manager: str | None = None,
     outlets: Sequence[str] | None = None,
+    unmanaged: bool = False,
+    retention_by: str | None = None,
     limit: int = 200,
 ) -> list[ClientSummary]:
-    """Clients matching every given filter, the soonest due contact first."""
+    """Clients matching every given filter (`unmanaged`: no manager named yet; `retention_by`:
+    a closing account awaits that one's retention attempt), the soonest due contact first."""
     async with pool.acquire() as conn:
         rows = await conn.fetch(
             """
             SELECT * FROM client_profiles
             WHERE ($1::text IS NULL OR manager = $1)
               AND ($2::text[] IS NULL OR outlet = ANY($2))
+              AND (NOT $4 OR manager IS NULL)
+              AND ($5::text IS NULL OR retention_by = $5)
             ORDER BY next_contact_due NULLS LAST, client_id LIMIT $3
             """,
-            manager, list(outlets) if outlets is not None else None, limit,
+            manager, list(outlets) if outlets is not None else None, limit, unmanaged,
+            retention_by,
         )
     return [ClientSummary.model_validate(dict(r)) for r in rows]
 

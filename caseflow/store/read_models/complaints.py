@@ -98,3 +98,15 @@ async def escalated_cases(pool: asyncpg.Pool, outlets: Sequence[str] | None, lim
             " ORDER BY escalation_level DESC, due_at, case_id LIMIT $2",
             list(outlets) if outlets is not None else None, limit)
     return [CaseSummary.model_validate(dict(r)) for r in rows]
+
+
+async def warnings_due(pool: asyncpg.Pool, outlets: Sequence[str] | None, start: datetime,
+                       end: datetime, limit: int = 50) -> list[CaseSummary]:
+    """Open cases whose deadline warns between `start` and `end` (today, for the dashboard)."""
+    async with pool.acquire() as conn:
+        rows = await conn.fetch(
+            "SELECT * FROM complaint_cases WHERE status <> 'closed' AND NOT breached"
+            " AND warning_at >= $2 AND warning_at < $3"
+            " AND ($1::text[] IS NULL OR outlet = ANY($1)) ORDER BY warning_at, case_id"
+            " LIMIT $4", list(outlets) if outlets is not None else None, start, end, limit)
+    return [CaseSummary.model_validate(dict(r)) for r in rows]
