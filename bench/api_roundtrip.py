@@ -61,7 +61,7 @@ async def open_cases(service: ComplaintService, count: int) -> list[str]:
         async with gate:
             await service.register(c.RegisterComplaint(
                 actor=OFFICER.name, at=now, case_id=case_id, client_id="K1",
-                client_tier="ordinary", channel="in_person", category="fees",
+                client_tier="ordinary", channel="in_person", category="bank_cards", cause="fees",
                 description="charged twice", outlet=OUTLET, received_at=now), by=OFFICER)
 
     started = time.perf_counter()

@@ -60,7 +60,8 @@ async def one_complaint(service: ComplaintService) -> None:
     now = datetime.now(UTC)
     await service.register(RegisterComplaint(
         actor="lobby-1", at=now, case_id=case_id, client_id="K1", client_tier="ordinary",
-        channel="in_person", category="fees", description="charged twice", outlet="outlet-1",
+        channel="in_person", category="bank_cards", cause="fees",
+        description="charged twice", outlet="outlet-1",
         received_at=now, contact=ClientContact(mobile="13800138000", preferred="sms")),
         by=staff("lobby-1"))
     for command in (

@@ -86,7 +86,8 @@ class Officer:
         case_id = f"SOAK-{uuid.uuid4().hex[:12]}"
         status = await self.send("/complaints", {
             "case_id": case_id, "client_id": "K-soak", "client_tier": "ordinary",
-            "channel": "phone", "category": "fees", "description": "charged twice",
+            "channel": "phone", "category": "bank_cards", "cause": "fees",
+            "description": "charged twice",
             "outlet": OUTLET})
         if status not in (200, 201):
             raise RuntimeError(f"registration answered {status}")

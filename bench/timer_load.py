@@ -125,7 +125,7 @@ async def run(n: int, lead: float, gap: float) -> str:
             at = datetime.now(UTC)
             await service.register(RegisterComplaint(
                 actor="lobby-1", at=at, case_id=f"tl-{tag}-{i}", client_id=f"K-{i}",
-                client_tier="ordinary", channel="letter", category="fees",
+                client_tier="ordinary", channel="letter", category="bank_cards", cause="fees",
                 description="charged twice", outlet=f"outlet-{i % 50}", received_at=received),
                 by=Principal(name="lobby-1", role=Role.CASE_OFFICER, outlet=f"outlet-{i % 50}"))
 

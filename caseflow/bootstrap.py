@@ -38,6 +38,7 @@ from caseflow.delivery.channels import (
 )
 from caseflow.messages import MessageTemplates
 from caseflow.policy.calendar import official_calendar
+from caseflow.policy.categories import complaint_categories
 from caseflow.policy.channels import ChannelPolicy, channel_policy
 from caseflow.policy.client import client_policy as load_client_policy
 from caseflow.runtime.embedded import connect_temporal, database_dsn
@@ -179,7 +180,9 @@ def bootstrap(
         temporal=temporal,
         store=store,
         complaints=ComplaintService(temporal, queue, policy=policy,
-                                    calendar=book.for_years),
+                                    calendar=book.for_years,
+                                    categories=complaint_categories(
+                                        settings.complaint_categories)),
         calendar=CalendarService(pool, temporal, queue, book, settings.calendar_batch_size)
         if pool is not None else None,
         calendar_book=book,

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     """A web session unused this long has ended (the user signs in again)."""
     web_refresh_seconds: int = Field(default=15, ge=1, le=3600)
     """How often an open worklist page looks for changes to its cases."""
+    complaint_categories: Path | None = None
+    """The bank's complaint taxonomy (business lines and causes); unset: the file shipped with
+    caseflow (caseflow/policy/complaint_categories.json)."""
     client_policy: Path | None = None
     """The bank's client policy (JSON, see caseflow/policy/client_policy.json); unset: shipped."""
     # Messages (see the README's "Alerts and messages").

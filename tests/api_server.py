@@ -107,7 +107,7 @@ class ApiServer:
         self.case_id, self.client_id = f"C-{self.outlet}", f"K-{self.outlet}"
         await parts.complaints.register(RegisterComplaint(
             actor=officer.name, at=now, case_id=self.case_id, client_id=self.client_id,
-            client_tier="core_premium", channel="letter", category="fees",
+            client_tier="core_premium", channel="letter", category="bank_cards", cause="fees",
             description="fuzz", outlet=self.outlet, received_at=now), by=officer)
         await parts.clients.identify(Identify(
             actor=officer.name, at=now, client_id=self.client_id, outlet=self.outlet,

@@ -23,7 +23,7 @@ T0 = datetime(2026, 9, 30, 10, 0, tzinfo=SHANGHAI)  # Wednesday before National 
 def register(**overrides: Any) -> c.RegisterComplaint:
     fields: dict[str, Any] = dict(
         actor="lobby-1", at=T0, case_id="C1", client_id="K1", client_tier=ClientTier.ORDINARY,
-        channel=Channel.IN_PERSON, category="fees", description="charged twice",
+        channel=Channel.IN_PERSON, category="bank_cards", cause="fees", description="charged twice",
         outlet="outlet-9", received_at=T0,
     )
     return c.RegisterComplaint(**{**fields, **overrides})

@@ -62,8 +62,14 @@ def register(
     tier: str = typer.Option("ordinary", help="core_premium, ordinary_premium, potential, "
                              "premium_to_be_won, ordinary"),
     channel: str = typer.Option("in_person"),
-    category: str = typer.Option(...),
+    category: str = typer.Option(..., help="the business line: deposits, loans, bank_cards, "
+                                 "payments, wealth, personal_information, other (the bank's "
+                                 "taxonomy)"),
+    cause: str = typer.Option(..., help="service, fees, product_terms, sales_practice, "
+                              "system_failure, other (the bank's taxonomy)"),
     description: str = typer.Option(...),
+    client_request: str | None = typer.Option(None, "--request",
+                                              help="what the client asked for"),
     outlet: str = typer.Option(...),
     manager: str | None = typer.Option(None, help="the client's relationship manager"),
     received_at: datetime | None = typer.Option(
@@ -88,7 +94,7 @@ def register(
             actor=session.user.name, at=now, case_id=case_id, client_id=client_id,
             client_tier=tier, relationship_manager=manager, channel=channel, category=category,
             description=description, outlet=outlet, received_at=received_at or now,
-            contact=contact)
+            contact=contact, cause=cause, client_request=client_request)
         await session.services.complaints.register(command, by=session.user,
                                                    received_at_given=received_at is not None)
         return await session.services.complaints.view(case_id, by=session.user)

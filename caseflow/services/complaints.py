@@ -24,6 +24,7 @@ from caseflow.services.calls import (
 from domain.access import AccessDeniedError, Principal, check_complaint_step
 from domain.calendar import BusinessCalendar
 from domain.complaint import Rules, decide, initial_state
+from domain.complaint.categories import Taxonomy
 from domain.complaint.commands import OfficerCommand, RegisterComplaint
 from domain.errors import DomainError
 from domain.sla import SlaPolicy, local_date
@@ -69,11 +70,12 @@ def same_registration(first: RegisterComplaint, again: RegisterComplaint,
 
 class ComplaintService:
     def __init__(self, client: Client, task_queue: str, *, policy: SlaPolicy,
-                 calendar: CalendarSource) -> None:
+                 calendar: CalendarSource, categories: Taxonomy) -> None:
         self._client = client
         self._task_queue = task_queue
         self._policy = policy
         self._calendar = calendar
+        self.categories = categories
 
     async def rules_for(self, command: RegisterComplaint) -> Rules:
         """The receipt year and the next: enough for any deadline of the case, small enough to
@@ -99,6 +101,7 @@ class ComplaintService:
             raise refused(error) from error
         rules = await self.rules_for(command)
         try:
+            self.categories.check(command.category, command.cause)
             decide(initial_state(), command, rules)
         except DomainError as error:
             raise refused(error) from error

@@ -84,7 +84,8 @@ async def my_clients(request: Request, services: Services, session: Signed) -> R
 async def _client(request: Request, services: Any, session: WebSession, client_id: str, *,
                   done: str | None = None, failed: str | None = None,
                   error: str | None = None, problems: list[str] | None = None,
-                  values: dict[str, str] | None = None, status_code: int = 200) -> Response:
+                  values: dict[str, str] | None = None, status_code: int = 200,
+                  keep_request_id: str | None = None) -> Response:
     user = session.user
     view = await services.clients.view(client_id, by=user)
     try:
@@ -99,7 +100,8 @@ async def _client(request: Request, services: Any, session: WebSession, client_i
                   state=view.state, history=timeline_lines(events, client_timeline(events), t),
                   steps=steps, done=done,
                   failed=failed, error=error, problems=problems or [], values=values or {},
-                  version=view.state.version, request_id=secrets.token_urlsafe(16),
+                  version=view.state.version,
+                  request_id=secrets.token_urlsafe(16), kept_request_id=keep_request_id,
                   status_code=status_code)
 
 

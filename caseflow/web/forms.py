@@ -19,7 +19,7 @@ from pydantic import AwareDatetime, BaseModel
 
 FieldKind = Literal["text", "textarea", "choice", "yes_no", "names", "moment", "number"]
 LONG_TEXTS = frozenset({"description", "content", "summary", "details", "text", "opinion",
-                        "resolution", "reason", "note", "corrective_action"})
+                        "resolution", "reason", "note", "corrective_action", "client_request"})
 HIDDEN = frozenset({"contact", "received_at"})
 """Fields a generic form leaves out (the registration page asks for the contact by parts)."""
 

@@ -152,6 +152,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "case.stale": {"zh": "该案件在您打开页面后已有变化，本次提交未记录。请查看最新情况后重试。",
                    "en": "The case changed after you opened this page; nothing was recorded. "
                          "Check what changed and try again."},
+    "case.still_recording": {"zh": "该步骤已提交，正在记录中，尚未得到结果。请稍候再次点击提交"
+                                   "（同一表单只会记录一次），或刷新页面查看。",
+                             "en": "The step was taken in and is still being recorded. Send the "
+                                   "same form again in a moment (it records once), or reload "
+                                   "the page to see it."},
     "case.refused": {"zh": "未能办理，未作任何记录：", "en": "Refused, nothing recorded:"},
     "case.replay": {"zh": "回放", "en": "Replay"},
     "timeline.when": {"zh": "时间", "en": "When"},
@@ -199,6 +204,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
                             "en": "No calls to the client at night (unless agreed or urgent)."},
     "rule.case_closed": {"zh": "案件已结案，不能再办理。", "en": "The case is closed."},
     "rule.already_exists": {"zh": "该案件编号已被使用。", "en": "That case id is taken."},
+    "rule.unknown_category": {"zh": "业务类别不在本行投诉分类中。",
+                              "en": "That business line is not in the bank's taxonomy."},
+    "rule.unknown_cause": {"zh": "投诉原因不在本行投诉分类中。",
+                           "en": "That cause is not in the bank's taxonomy."},
+    "rule.do_not_disturb": {"zh": "客户要求勿扰：请改用其他方式。",
+                            "en": "The client asked not to be disturbed this way."},
+    "rule.account_already_open": {"zh": "该账户已开立。", "en": "That account is already open."},
+    "rule.referral_needs_referrer": {"zh": "推介须注明推介人。",
+                                     "en": "A referral names who referred the client."},
+    "rule.calendar_not_covered": {"zh": "工作日历尚无该年份数据。",
+                                  "en": "The working-day calendar has no data for that year."},
+    "rule.client_lost": {"zh": "该客户已流失，不能再办理。", "en": "The client was lost."},
+    "rule.not_found": {"zh": "找不到该内容。", "en": "Not found."},
+    "rule.user": {"zh": "用户信息有误。", "en": "The user cannot be saved so."},
+    "rule.still_recording": {"zh": "正在记录中，请稍后刷新查看。",
+                             "en": "Still being recorded; reload in a moment."},
     "rule.domain_rule": {"zh": "不符合业务规则。", "en": "A rule does not allow it."},
 }
 
@@ -227,7 +248,9 @@ STEP = {
 FIELD = {
     "case_id": ("案件编号", "Case id"), "client_id": ("客户号", "Client id"),
     "client_tier": ("客户等级", "Client tier"), "channel": ("受理渠道", "Channel"),
-    "category": ("投诉类别", "Category"), "description": ("投诉内容", "Description"),
+    "category": ("业务类别", "Business line"), "cause": ("投诉原因", "Cause"),
+    "client_request": ("客户诉求", "What the client asks for"),
+    "description": ("投诉内容", "Description"),
     "outlet": ("网点", "Outlet"), "relationship_manager": ("客户经理", "Relationship manager"),
     "mobile": ("客户手机", "Client's mobile"), "email": ("客户邮箱", "Client's e-mail"),
     "resolution": ("解决方式", "Resolution"), "handler": ("经办人", "Handler"),
@@ -344,6 +367,8 @@ class Texts:
 
     def __call__(self, key: str, **values: object) -> str:
         entry = CATALOGUE.get(key)
+        if entry is None and key.startswith("rule."):
+            entry = CATALOGUE["rule.domain_rule"]  # a rule without words of its own yet
         if entry is None:
             return key
         text = entry.get(self.language) or next(iter(entry.values()))

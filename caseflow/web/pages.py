@@ -6,6 +6,8 @@ shows its rule in words, keeps what the user typed, and records nothing."""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import secrets
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -28,7 +31,7 @@ from caseflow.identity.passwords import (
     set_password,
 )
 from caseflow.identity.users import UserError
-from caseflow.services.calls import CaseError, NotFoundError
+from caseflow.services.calls import CaseError, NotFoundError, StillRecordingError
 from caseflow.store import StreamNotFoundError
 from caseflow.store.read_models.complaints import list_cases
 from caseflow.web.forms import FormField, form_fields, parsed
@@ -44,7 +47,13 @@ from caseflow.web.sessions import (
     start_session,
 )
 from caseflow.web.timeline_words import timeline_lines
-from domain.access import AccessDeniedError, Principal, Role, check_complaint_step
+from domain.access import (
+    AccessDeniedError,
+    Principal,
+    Role,
+    check_complaint_step,
+    visible_outlets,
+)
 from domain.complaint import decide
 from domain.complaint.commands import RegisterComplaint
 from domain.complaint.state import ComplaintState
@@ -80,17 +89,29 @@ Services = Annotated[Parts, Depends(_parts)]
 
 
 async def web_session(request: Request, services: Services) -> WebSession:
+    return await _session(request, services, touch=True)
+
+
+async def polling_session(request: Request, services: Services) -> WebSession:
+    """The session of a page looking for changes by itself: it does not count as the user
+    being active (an open worklist must not keep an unattended session alive)."""
+    return await _session(request, services, touch=False)
+
+
+async def _session(request: Request, services: Parts, *, touch: bool) -> WebSession:
     session_id = request.cookies.get(COOKIE)
     if not session_id:
         raise SignInNeeded(expired=False)
     found = await find_session(services.pool, session_id, await services.now(),
-                               timedelta(minutes=services.settings.web_idle_minutes))
+                               timedelta(minutes=services.settings.web_idle_minutes),
+                               touch=touch)
     if found is None:
         raise SignInNeeded(expired=True)
     return found
 
 
 Signed = Annotated[WebSession, Depends(web_session)]
+Polling = Annotated[WebSession, Depends(polling_session)]
 
 
 def texts_for(request: Request, services: Parts, session: WebSession | None) -> Texts:
@@ -159,10 +180,9 @@ async def signin(request: Request, services: Services) -> Response:
         page.set_cookie(SIGN_IN_COOKIE, token, httponly=True, samesite="strict",
                         secure=secure(request), path="/web/signin")
         return page
-    session_id = await start_session(services.pool, user, await services.now())
     response = redirect("/web/")
-    response.set_cookie(COOKIE, session_id, httponly=True, samesite="lax",
-                        secure=secure(request), path="/")
+    _set_session_cookie(request, response,
+                        await start_session(services.pool, user, await services.now()))
     response.delete_cookie(SIGN_IN_COOKIE, path="/web/signin")
     return response
 
@@ -180,10 +200,19 @@ async def signout(request: Request, services: Services, session: Signed) -> Resp
 async def language(request: Request, services: Services, session: Signed) -> Response:
     form = await checked_form(request, session)
     chosen = form.get("language", "zh")
+    back = form.get("back", "/web/")
+    if not back.startswith("/web/") or back.startswith("//"):
+        back = "/web/"
+    # A page shown after a post (a refused step) goes back to the page it belongs to.
+    page = re.match(r"^(/web/(?:complaints|clients)/[^/?]+)/[a-z-]+$", back)
+    response = RedirectResponse(page.group(1) if page and not back.endswith("/new") else back,
+                                status_code=status.HTTP_303_SEE_OTHER)
     if chosen in LANGUAGES:
         await set_language(services.pool, session.user.name, chosen)
-    back = form.get("back", "/web/")
-    return redirect(back if back.startswith("/web/") else "/web/")
+        # Also for the pages shown before signing in and the error pages.
+        response.set_cookie(LANGUAGE_COOKIE, chosen, samesite="lax", secure=secure(request),
+                            path="/web", max_age=365 * 24 * 3600)
+    return response
 
 
 @router.get("/password")
@@ -211,11 +240,19 @@ async def change_password(request: Request, services: Services, session: Signed)
         return render(request, services, "password.html", session, error=error, notice=None,
                       status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
     try:
-        await set_password(services.pool, name, new, set_by=name)
+        await set_password(services.pool, name, new, set_by=name)  # (ends every session)
     except UserError as problem:
         return render(request, services, "password.html", session, error=str(problem),
                       notice=None, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
-    return redirect("/web/password", changed="1")
+    response = redirect("/web/password", changed="1")
+    _set_session_cookie(request, response,
+                        await start_session(services.pool, session.user, await services.now()))
+    return response
+
+
+def _set_session_cookie(request: Request, response: Response, session_id: str) -> None:
+    response.set_cookie(COOKIE, session_id, httponly=True, samesite="lax",
+                        secure=secure(request), path="/")
 
 
 # -- the worklist -------------------------------------------------------------------------------
@@ -228,16 +265,21 @@ class WorkRow:
     days_left: int | None
 
 
+def due_day(due: datetime, zone: ZoneInfo) -> date:
+    """The local day a deadline ends: one at midnight is the end of the day before."""
+    return (due - timedelta(microseconds=1)).astimezone(zone).date()
+
+
 def _group(due: datetime | None, breached: bool, now: datetime, services: Parts) -> str:
     if due is None:
         return "later"
     if breached or due <= now:
         return "overdue"
     today = now.astimezone(services.zone).date()
-    due_day = due.astimezone(services.zone).date()
-    if due_day == today:
+    due_day_ = due_day(due, services.zone)
+    if due_day_ == today:
         return "today"
-    return "week" if due_day <= today + timedelta(days=7) else "later"
+    return "week" if due_day_ <= today + timedelta(days=7) else "later"
 
 
 @router.get("/")
@@ -257,8 +299,7 @@ async def worklist(request: Request, services: Services, session: Signed, mine: 
     calendar = await services.calendar_book.in_force()
     today = now.astimezone(services.zone).date()
     rows = [WorkRow(case=c, group=_group(c.due_at, c.breached, now, services),
-                    days_left=(calendar.working_days_after(
-                        today, c.due_at.astimezone(services.zone).date())
+                    days_left=(calendar.working_days_after(today, due_day(c.due_at, services.zone))
                         if c.due_at and not c.breached and c.due_at > now else None))
             for c in cases[:PAGE_SIZE]]
     query = {"mine": "1"} if mine else {}
@@ -271,7 +312,7 @@ async def worklist(request: Request, services: Services, session: Signed, mine: 
 
 
 @router.get("/worklist/stamp")
-async def worklist_stamp(services: Services, session: Signed, mine: bool = False,
+async def worklist_stamp(services: Services, session: Polling, mine: bool = False,
                          breached: bool = False, page: int = 1) -> Response:
     """What the open worklist page polls: it reloads when this changes."""
     user = session.user
@@ -283,13 +324,15 @@ async def worklist_stamp(services: Services, session: Signed, mine: bool = False
 
 
 def _stamp(cases: list[CaseSummary]) -> str:
-    return str(hash(tuple((c.case_id, c.version) for c in cases)) & 0xFFFFFFFF)
+    """The same for the same rows in every API process (unlike `hash`)."""
+    rows = ";".join(f"{c.case_id}:{c.version}" for c in cases)
+    return hashlib.sha256(rows.encode()).hexdigest()[:16]
 
 
 def outlets_of(user: Principal) -> list[str] | None:
-    if user.role is Role.AUDITOR:
-        return None
-    return sorted({user.outlet, *user.scope} - {None})  # type: ignore[arg-type]
+    """The units whose cases and clients the user's lists show (refused to roles that read
+    none: an admin)."""
+    return visible_outlets(user, None)
 
 
 # -- registering a complaint ------------------------------------------------------------------
@@ -307,6 +350,7 @@ def _register_form(request: Request, services: Parts, session: WebSession,
                    values: Mapping[str, str], error: str | None, *,
                    problems: list[str] | None = None, status_code: int = 200) -> HTMLResponse:
     return render(request, services, "register.html", session, fields=REGISTER_FIELDS,
+                  categories=services.complaints.categories,
                   values=values, error=error, problems=problems or [],
                   outlets=outlets_of(session.user) or [], status_code=status_code,
                   request_id=values.get("request_id") or secrets.token_urlsafe(16))
@@ -400,7 +444,8 @@ async def case_page(request: Request, services: Services, session: Signed, case_
 async def _case(request: Request, services: Parts, session: WebSession, case_id: str, *,
                 done: str | None = None, failed: str | None = None,
                 error: str | None = None, problems: list[str] | None = None,
-                values: Mapping[str, str] | None = None, status_code: int = 200) -> Response:
+                values: Mapping[str, str] | None = None, status_code: int = 200,
+                keep_request_id: str | None = None) -> Response:
     user = session.user
     view = await services.complaints.view(case_id, by=user)
     try:
@@ -414,17 +459,17 @@ async def _case(request: Request, services: Parts, session: WebSession, case_id:
     steps = {path: form_fields(COMPLAINT_STEPS[path][1])
              for path in offered_steps(view.state, user, rules, now)}
     deadline = view.state.deadline
-    days_left = (rules.calendar.working_days_after(
-        today_in(services, now), deadline.due_at.astimezone(services.zone).date())
+    days_left = (rules.calendar.working_days_after(today_in(services, now), deadline.due_date)
         if deadline and view.state.clock_running and deadline.due_at > now else None)
     t = texts_for(request, services, session)
     return render(request, services, "case.html", session, case_id=case_id, view=view,
+                  categories=services.complaints.categories,
                   state=view.state, history=timeline_lines(events, timeline(events), t),
                   steps=steps, days_left=days_left, done=done, failed=failed, error=error,
                   problems=problems or [],
                   values=values or {}, version=view.state.version,
-                  request_id=secrets.token_urlsafe(16), status_code=status_code,
-                  letter_methods=sorted(LETTER_METHODS))
+                  request_id=secrets.token_urlsafe(16), kept_request_id=keep_request_id,
+                  status_code=status_code, letter_methods=sorted(LETTER_METHODS))
 
 
 @router.post("/complaints/{case_id}/{path}")
@@ -461,12 +506,15 @@ async def record_step(request: Request, services: Parts, session: WebSession,
     """Take one step posted from a case or client page: once per form (its one-time id), only
     on the version the page showed, with the refusal shown on the page and nothing recorded."""
     request_id = form.get("request_id", "")
-    if await form_was_posted(services.pool, request_id):  # sent again: its first outcome
-        return redirect(page, done=kind)
-    if str(version) != form.get("version"):
+    # A form sent before (a double click, a reload, a retry after "still recording") is the
+    # same step: sent again under the same id it answers the first one's outcome, whatever the
+    # case's version is now. A new form must be from the version it was shown.
+    again = await form_was_posted(services.pool, request_id)
+    if not again and str(version) != form.get("version"):
         return await show(error="case.stale", values=form, status_code=409)
     try:
         fields = body_type.model_validate(parsed(body_type, form, services.zone)).model_dump()
+        await remember_form_post(services.pool, request_id, stream)
         # Two posts of one form at once: Temporal takes one update per id.
         await execute(fields, f"web:{request_id}" if request_id else None)
     except ValidationError as invalid:
@@ -475,7 +523,9 @@ async def record_step(request: Request, services: Parts, session: WebSession,
     except (CaseError, DomainError) as refused:
         return await show(error=_rule_of(refused), problems=[str(refused)], values=form,
                           status_code=_code_of(refused))
-    await remember_form_post(services.pool, request_id, stream)
+    except StillRecordingError:
+        return await show(error="case.still_recording", values=form, status_code=503,
+                          keep_request_id=request_id)
     return redirect(page, done=kind)
 
 

@@ -40,17 +40,18 @@ async def start_session(pool: asyncpg.Pool, user: Principal, now: datetime) -> s
     return session_id
 
 
-async def find_session(pool: asyncpg.Pool, session_id: str, now: datetime, idle: timedelta
-                       ) -> WebSession | None:
-    """The live session with this id, marked as used now; None if unknown, ended, or unused for
-    longer than `idle`."""
+async def find_session(pool: asyncpg.Pool, session_id: str, now: datetime, idle: timedelta,
+                       *, touch: bool = True) -> WebSession | None:
+    """The live session with this id (`touch`: marked as used now); None if unknown, ended, or
+    unused for longer than `idle`."""
     async with pool.acquire() as conn:
         row = await conn.fetchrow(
-            "UPDATE web_sessions s SET last_seen = $2 FROM users u"
+            "UPDATE web_sessions s SET last_seen = CASE WHEN $4 THEN $2 ELSE s.last_seen END"
+            " FROM users u"
             " WHERE s.id_sha256 = $1 AND u.name = s.user_name AND s.ended_at IS NULL"
             " AND s.last_seen > $3"
             " RETURNING u.name, u.role, u.outlet, u.language, s.csrf_token",
-            _digest(session_id), now, now - idle)
+            _digest(session_id), now, now - idle, touch)
         if row is None:
             return None
         user = await with_scope(conn, row)

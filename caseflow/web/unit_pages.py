@@ -12,11 +12,12 @@ from uuid import UUID
 from fastapi import APIRouter, Request, status
 from fastapi.responses import Response
 from pydantic import ValidationError
+from temporalio.service import RPCError
 
 from caseflow.delivery import records
 from caseflow.identity.passwords import password_problem, set_password
 from caseflow.identity.users import NewUser, UserError, add_user, list_users
-from caseflow.services.calls import CaseError
+from caseflow.services.calls import CaseError, StillRecordingError
 from caseflow.store.read_models.clients import list_clients
 from caseflow.store.read_models.complaints import (
     awaiting_extension_decision,
@@ -53,8 +54,11 @@ async def dashboard(request: Request, services: Services, session: Signed,
     today = now.astimezone(services.zone).date()
     start_of_today = datetime.combine(today, time(0, 0), services.zone)
     end_of_today = start_of_today + timedelta(days=1)
-    due_today = await list_cases(services.pool, open_only=True, outlets=outlets,
-                                 breached=False, due_before=end_of_today, limit=50)
+    # Due by the end of today (a deadline at midnight ends the day before), not yet passed.
+    due_today = [c for c in await list_cases(
+        services.pool, open_only=True, outlets=outlets, breached=False,
+        due_before=end_of_today + timedelta(microseconds=1), limit=100)
+        if c.due_at is not None and c.due_at > start_of_today][:50]
     warnings = await warnings_due(services.pool, outlets, start_of_today, end_of_today)
     head = user.role is Role.OUTLET_HEAD
     return render(
@@ -124,14 +128,17 @@ async def hand_over_clients(request: Request, services: Services, session: Signe
 
 async def _each(ids: list[str], step: Callable[[str, str], Awaitable[None]],
                 form: dict[str, str]) -> tuple[int, int]:
-    """Take `step` for each id, each with its own request id from the form's: (taken,
-    refused)."""
+    """Take `step` for each id, each with its own request id from the form's: (taken, not
+    taken). One that is refused, or whose answer does not come (still recording, a server
+    unavailable), does not stop the others; the same form sent again takes the rest and
+    records none twice."""
     taken = refused = 0
     for stream_id in ids:
         try:
             await step(stream_id, f"web:{form.get('request_id', '')}:{stream_id}")
             taken += 1
-        except (CaseError, DomainError, ValidationError):
+        except (CaseError, DomainError, ValidationError, StillRecordingError, RPCError,
+                OSError):
             refused += 1
     return taken, refused
 

@@ -26,12 +26,17 @@ class RegisterComplaint(_Command):
     relationship_manager: Name | None = None
     channel: Channel
     category: Name
+    """The business line (the bank's taxonomy, checked at registration)."""
     description: Text
     outlet: Name
     received_at: AwareDatetime
     contact: ClientContact | None = None
     """How the client asked to be told (personal data: it stays in the case's sealed Temporal
     history and is never recorded with the events)."""
+    cause: Name | None = None
+    """What the complaint is about (the taxonomy's causes; cases from before it have none)."""
+    client_request: Text | None = None
+    """What the client asked for, in their words."""
 
 
 class ResolveOnSpot(_Command):

@@ -31,6 +31,8 @@ class ComplaintRegistered(Event):
     description: str
     outlet: str
     received_at: AwareDatetime
+    cause: str | None = None
+    client_request: str | None = None
 
 
 class DeadlineSet(Event):

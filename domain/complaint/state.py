@@ -56,6 +56,8 @@ class ComplaintState(BaseModel):
     category: str | None = None
     description: str | None = None
     """The complaint in the client's words, as registered."""
+    cause: str | None = None
+    client_request: str | None = None
     outlet: str | None = None
     received_at: datetime | None = None
     registered_by: str | None = None
@@ -107,7 +109,8 @@ def evolve(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
                 "relationship_manager": event.relationship_manager, "channel": event.channel,
                 "category": event.category, "outlet": event.outlet,
                 "received_at": event.received_at, "registered_by": event.actor,
-                "description": event.description,
+                "description": event.description, "cause": event.cause,
+                "client_request": event.client_request,
             })
         case DeadlineSet():
             # A new deadline in force: nothing has been warned about or breached against it yet.

@@ -33,6 +33,7 @@ class CaseSummary(BaseModel):
     replied_at: datetime | None = None
     warning_at: datetime | None = None
     """When the deadline in force warns (rows written before: None until the next step)."""
+    cause: str | None = None
 
 
 def summarize(state: ComplaintState) -> CaseSummary:
@@ -50,4 +51,5 @@ def summarize(state: ComplaintState) -> CaseSummary:
         deadline_working_days=state.deadline.working_days if state.deadline else None,
         replied_at=state.reply.at if state.reply else None,
         warning_at=state.deadline.warning_at if state.deadline else None,
+        cause=state.cause,
     )

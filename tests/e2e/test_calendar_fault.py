@@ -80,7 +80,7 @@ async def test_a_fan_out_worker_killed_half_way_loses_and_doubles_nothing(
         for case_id in case_ids:
             await parts.complaints.register(c.RegisterComplaint(
                 actor=OFFICER.name, at=now, case_id=case_id, client_id="K-c",
-                client_tier="ordinary", channel="phone", category="fees",
+                client_tier="ordinary", channel="phone", category="bank_cards", cause="fees",
                 description="charged twice", outlet=OUTLET, received_at=now), by=OFFICER)
         first_due = (await parts.complaints.view(case_ids[0], OFFICER)).state.deadline
         assert first_due is not None

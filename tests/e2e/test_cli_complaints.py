@@ -86,8 +86,13 @@ async def test_walk_a_complaint_to_closed_from_the_cli(
         async def run(*args: str, who: str = officer) -> tuple[int, str, str]:
             return await cli(temporal_env, task_queue, calendar, *args, "--token", tokens[who])
 
+        code, _, err = await run("register", "--case", case, "--client", "K-1", "--category",
+                                 "fees", "--cause", "fees", "--description", "charged twice",
+                                 "--outlet", outlet)
+        assert code == 1 and "refused (unknown_category)" in err and "bank_cards" in err
         code, out, _ = await run("register", "--case", case, "--client", "K-1", "--category",
-                                 "fees", "--description", "charged twice", "--outlet", outlet)
+                                 "bank_cards", "--cause", "fees", "--description",
+                                 "charged twice", "--outlet", outlet, "--request", "退还年费")
         assert code == 0, _
         assert f"case {case}: registered" in out
         assert "CST" in out  # deadlines shown in the bank's zone (Asia/Shanghai)
@@ -108,7 +113,8 @@ async def test_walk_a_complaint_to_closed_from_the_cli(
         code, _, err = await run("show", "no-such-case")
         assert code == 1 and "no complaint case 'no-such-case'" in err
         code, _, err = await run("register", "--case", "x", "--client", "K", "--category", "c",
-                                 "--description", "d", "--outlet", outlet, "--tier", "vip")
+                                 "--cause", "fees", "--description", "d", "--outlet", outlet,
+                                 "--tier", "vip")
         assert code == 1 and "invalid input: client_tier" in err
         code, out, _ = await run("list", "--limit", "1000")
         assert code == 0 and case in out and "closed" in out
@@ -117,8 +123,9 @@ async def test_walk_a_complaint_to_closed_from_the_cli(
         code, _, err = await run("list", "--limit", "0")
         assert code == 2 and "limit" in err
         spot = f"{case}-spot"
-        assert (await run("register", "--case", spot, "--client", "K-2", "--category", "fees",
-                          "--description", "explain fee", "--outlet", outlet))[0] == 0
+        assert (await run("register", "--case", spot, "--client", "K-2", "--category",
+                          "bank_cards", "--cause", "fees", "--description", "explain fee",
+                          "--outlet", outlet))[0] == 0
         code, out, _ = await run("resolve-on-spot", spot, "--resolution", "explained the fee")
         assert code == 0 and f"case {spot}: closed" in out
         code, _, err = await run("escalate", spot, "--reason", "media_attention", "--to",

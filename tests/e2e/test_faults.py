@@ -127,7 +127,8 @@ async def walk(
 
     await service.register(c.RegisterComplaint(
         actor=OFFICER.name, at=now, case_id=case_id, client_id="K-faults",
-        client_tier="ordinary", channel="phone", category="fees", description="charged twice",
+        client_tier="ordinary", channel="phone", category="bank_cards", cause="fees",
+        description="charged twice",
         outlet=OUTLET, received_at=now), by=OFFICER)
     at = await _now()
     await step(c.AssignHandler(actor=OFFICER.name, at=at, handler=OFFICER.name))

@@ -49,7 +49,8 @@ async def test_up_delivers_a_breach_alert_to_its_mail_sink(tmp_path: Path) -> No
         token = (await run_cli(env, "user", "token", "officer-7")).strip()
         received = (datetime.now(UTC) - timedelta(days=10)).strftime("%Y-%m-%dT%H:%M%z")
         await run_cli({**env, "CASEFLOW_TOKEN": token}, "complaint", "register", "--case",
-                      "UP-1", "--client", "K-77", "--category", "fees", "--description",
+                      "UP-1", "--client", "K-77", "--category", "bank_cards", "--cause", "fees",
+                      "--description",
                       "charged twice", "--outlet", "outlet-9", "--received-at", received)
 
         def alerts() -> list[str]:

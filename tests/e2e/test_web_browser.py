@@ -100,7 +100,9 @@ async def register(site: Site, page: Page, description: str, channel: str = "let
     await page.fill("input[name=client_id]", "K-browser-1")
     await page.select_option("select[name=client_tier]", "ordinary")
     await page.select_option("select[name=channel]", channel)
-    await page.fill("input[name=category]", "收费")
+    await page.select_option("select[name=category]", "bank_cards")
+    await page.select_option("select[name=cause]", "fees")
+    await page.fill("textarea[name=client_request]", "退还多收的年费")
     await page.fill("textarea[name=description]", description)
     await page.fill("input[name=mobile]", "13800138000")
     await site.shot(page, "register")
@@ -134,6 +136,8 @@ async def test_a_complaint_walked_to_closed_through_the_pages(site: Site) -> Non
     case_id = await register(site, officer, hostile)
     # Shown as text: the tags appear as typed, and no dialog opens (checked at the end).
     await expect(officer.locator(".description")).to_have_text(hostile)
+    await expect(officer.locator("main")).to_contain_text("银行卡 · 收费")
+    await expect(officer.locator(".client-request")).to_have_text("退还多收的年费")
     assert await officer.locator(".description img").count() == 0
 
     await step(officer, "assign", {"handler": site.users.names["officer"]},

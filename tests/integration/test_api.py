@@ -28,7 +28,8 @@ async def api(stack: ComplaintStack) -> AsyncIterator[ApiStack]:
 def complaint(api: ApiStack, **overrides: Any) -> dict[str, Any]:
     case_id = f"C-{uuid.uuid4().hex[:10]}"
     return {"case_id": case_id, "client_id": "K-1", "client_tier": "ordinary",
-            "channel": "in_person", "category": "fees", "description": "charged twice",
+            "channel": "in_person", "category": "bank_cards", "cause": "fees",
+            "description": "charged twice",
             "outlet": api.outlet, **overrides}
 
 

@@ -36,7 +36,8 @@ async def test_each_inbox_holds_only_its_owners_messages(api: ApiStack) -> None:
     received = (await api.stack.now()) - timedelta(days=10)  # long past its deadline
     response = await api.post("officer", "/complaints", {
         "case_id": case_id, "client_id": "K-1", "client_tier": "ordinary",
-        "channel": "in_person", "category": "fees", "description": "charged twice",
+        "channel": "in_person", "category": "bank_cards", "cause": "fees",
+        "description": "charged twice",
         "outlet": api.outlet, "received_at": received.isoformat(),
         "contact": {"mobile": "13900000001", "preferred": "sms"}})
     assert response.status_code == 201, response.text
@@ -143,8 +144,8 @@ async def test_a_role_at_a_unit_acts_on_its_whole_subtree(api: ApiStack, pool: a
     case_id = f"C-{uuid.uuid4().hex[:10]}"
     response = await api.post("officer", "/complaints", {
         "case_id": case_id, "client_id": "K-1", "client_tier": "ordinary",
-        "channel": "in_person", "category": "fees", "description": "charged twice",
-        "outlet": api.outlet})
+        "channel": "in_person", "category": "bank_cards", "cause": "fees",
+        "description": "charged twice", "outlet": api.outlet})
     assert response.status_code == 201, response.text
     as_above = {"Authorization": f"Bearer {above}"}
     as_beside = {"Authorization": f"Bearer {beside}"}

@@ -74,3 +74,14 @@ def test_timeline_details_in_chinese_from_the_stored_data() -> None:
     assert "个工作日" in lines["deadline_set"]
     assert detail("case_closed", {}, "english", zh) == "english"  # data it cannot read
     assert detail("case_closed", {"reason": "withdrawn"}, "english", en) == "english"
+
+
+
+def test_a_deadline_at_midnight_ends_the_day_before() -> None:
+    from datetime import date
+
+    from caseflow.web.pages import due_day
+
+    assert due_day(datetime(2026, 12, 5, 0, 0, tzinfo=SHANGHAI), SHANGHAI) == date(2026, 12, 4)
+    assert due_day(datetime(2026, 12, 5, 9, 0, tzinfo=SHANGHAI), SHANGHAI) == date(2026, 12, 5)
+    assert Texts("zh", SHANGHAI)("rule.some_new_rule") == "不符合业务规则。"
