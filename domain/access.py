@@ -76,7 +76,8 @@ CLIENT_ROLES: dict[str, frozenset[Role]] = {
 }
 SYSTEM_STEPS: dict[str, frozenset[str]] = {
     "caseflow-sla-clock": frozenset({"raise_warning", "record_breach", "escalate_overdue",
-                                     "acknowledge_client", "clock"}),
+                                     "acknowledge_client", "clock", "remind_feedback",
+                                     "close_no_response"}),
     "caseflow-complaints": frozenset({"link_complaint"}),
     "caseflow-messages": frozenset({"record_client_notice"}),
     "caseflow-calendar": frozenset({"recompute_deadline"}),

@@ -39,12 +39,13 @@ class DayZero(StrEnum):
 
 
 FIRST_POLICY_VERSION = "sla-2026.1"
+VERSIONS_BEFORE_FEEDBACK = frozenset({FIRST_POLICY_VERSION, "sla-2026.2"})
 
 
 class SlaPolicy(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    version: str = "sla-2026.2"
+    version: str = "sla-2026.3"
     day_zero: DayZero = DayZero.RECEIPT
     time_zone: str = "Asia/Shanghai"
     reply_working_days: int = Field(default=3, ge=1, le=60)
@@ -59,6 +60,12 @@ class SlaPolicy(BaseModel):
     escalation_every_working_days: int = Field(default=1, ge=1, le=60)
     phone_window: tuple[time, time] = (time(8, 0), time(21, 0))
     """Phone replies outside this local window are night calls: only with consent or urgency."""
+    feedback_reminder_working_days: int | None = Field(default=2, ge=1, le=60)
+    """After the reply, the handler is reminded at the warning time of this working day if the
+    client's opinion is not recorded yet (None: no reminder; policies before sla-2026.3)."""
+    no_response_close_working_days: int | None = Field(default=5, ge=1, le=60)
+    """After the reply, a case whose client's opinion never came is closed as "no response" at
+    the end of this working day (None: it waits; policies before sla-2026.3)."""
 
     @field_validator("time_zone")
     @classmethod
@@ -71,12 +78,24 @@ class SlaPolicy(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _first_version_counted_from_a_working_day(cls, data: Any) -> Any:
-        """Cases recorded under sla-2026.1 carry no `day_zero`: they keep its counting."""
-        if (isinstance(data, dict) and "day_zero" not in data
-                and data.get("version") == FIRST_POLICY_VERSION):
-            return {**data, "day_zero": DayZero.FIRST_WORKING_DAY}
+    def _earlier_versions_keep_their_rules(cls, data: Any) -> Any:
+        """Cases recorded under sla-2026.1 carry no `day_zero`: they keep its counting. Cases
+        recorded before sla-2026.3 carry no after-reply periods: they keep waiting for the
+        client's opinion (so their histories replay as they ran)."""
+        if not isinstance(data, dict) or data.get("version") not in VERSIONS_BEFORE_FEEDBACK:
+            return data
+        data = {"feedback_reminder_working_days": None, "no_response_close_working_days": None,
+                **data}
+        if "day_zero" not in data and data.get("version") == FIRST_POLICY_VERSION:
+            data["day_zero"] = DayZero.FIRST_WORKING_DAY
         return data
+
+    @model_validator(mode="after")
+    def _close_after_the_reminder(self) -> SlaPolicy:
+        remind, close = self.feedback_reminder_working_days, self.no_response_close_working_days
+        if remind is not None and close is not None and close <= remind:
+            raise ValueError("the no-response close comes after the feedback reminder")
+        return self
 
 
 class Deadline(BaseModel):

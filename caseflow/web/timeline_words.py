@@ -48,6 +48,8 @@ ZH: dict[str, Words] = {
     "deadline_warning_raised": lambda d, t: f"答复期限 {t.due(_at(d['due_at']))}",
     "deadline_breached": lambda d, t: (
         f"答复期限 {t.due(_at(d['due_at']))} 已过，报告 {d['escalated_to']}"),
+    "feedback_reminder_raised": lambda d, t: (
+        f"{t.when(_at(d['replied_at']))} 已答复，尚未记录客户反馈；提醒 {'、'.join(d['alerted'])}"),
     "overdue_escalated": lambda d, t: f"第 {d['level']} 级升级，报告 {d['escalated_to']}",
 }
 

@@ -135,6 +135,19 @@ class EscalateOverdue(_Command):
     kind: Literal["escalate_overdue"] = "escalate_overdue"
 
 
+class RemindFeedback(_Command):
+    """The client's opinion on the reply has not come within the policy's period."""
+
+    kind: Literal["remind_feedback"] = "remind_feedback"
+
+
+class CloseForNoResponse(_Command):
+    """The client's opinion never came: the case closes as "no response" (the policy says
+    when)."""
+
+    kind: Literal["close_no_response"] = "close_no_response"
+
+
 OfficerCommand = Annotated[
     RegisterComplaint | ResolveOnSpot | AssignHandler | RecordFindings | RequestExtension
     | DecideExtension | Escalate | ReplyToClient | RecordFeedback | Withdraw | AddNote
@@ -151,11 +164,12 @@ class AcknowledgeClient(_Command):
     kind: Literal["acknowledge_client"] = "acknowledge_client"
 
 
-ClockCommand = RaiseWarning | RecordBreach | EscalateOverdue
+ClockCommand = (RaiseWarning | RecordBreach | EscalateOverdue | RemindFeedback
+                | CloseForNoResponse)
 Command = Annotated[
     RegisterComplaint | ResolveOnSpot | AssignHandler | RecordFindings | RequestExtension
     | DecideExtension | Escalate | ReplyToClient | RecordFeedback | Withdraw | AddNote
     | RecordClientNotice | RecomputeDeadline | AcknowledgeClient | RaiseWarning | RecordBreach
-    | EscalateOverdue,
+    | EscalateOverdue | RemindFeedback | CloseForNoResponse,
     Field(discriminator="kind"),
 ]

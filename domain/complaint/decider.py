@@ -11,6 +11,7 @@ from domain.complaint.commands import (
     AcknowledgeClient,
     AddNote,
     AssignHandler,
+    CloseForNoResponse,
     Command,
     DecideExtension,
     Escalate,
@@ -22,6 +23,7 @@ from domain.complaint.commands import (
     RecordFeedback,
     RecordFindings,
     RegisterComplaint,
+    RemindFeedback,
     ReplyToClient,
     RequestExtension,
     ResolveOnSpot,
@@ -46,6 +48,7 @@ from domain.complaint.events import (
     ExtensionRequested,
     ExtensionRequestLapsed,
     FeedbackRecorded,
+    FeedbackReminderRaised,
     FindingsRecorded,
     HandlerAssigned,
     NoteAdded,
@@ -245,6 +248,28 @@ def decide(
             return [DeadlineBreached(**base, due_at=deadline.due_at, alerted=alerted,
                                      escalated_to=rules.policy.escalation_ladder[0])]
 
+        case RemindFeedback():
+            due = _feedback_times(state, rules)
+            if due is None or due[0] is None:
+                raise IllegalStepError("no feedback reminder is due: the case is not awaiting "
+                                       "the client's opinion under a policy that reminds")
+            assert state.reply is not None
+            if state.feedback_reminded_for == state.reply.at:
+                raise IllegalStepError("the handler was already reminded of this reply")
+            if command.at < due[0]:
+                raise RuleViolationError("the feedback reminder is not due yet")
+            return [FeedbackReminderRaised(**base, replied_at=state.reply.at,
+                                           alerted=_handler_or_supervisor(state))]
+
+        case CloseForNoResponse():
+            due = _feedback_times(state, rules)
+            if due is None or due[1] is None:
+                raise IllegalStepError("the case is not awaiting the client's opinion under a "
+                                       "policy that closes without it")
+            if command.at < due[1]:
+                raise RuleViolationError("the no-response period has not passed yet")
+            return [CaseClosed(**base, reason=CloseReason.NO_RESPONSE)]
+
         case EscalateOverdue():
             deadline = _clock_deadline(state)
             ladder = rules.policy.escalation_ladder
@@ -266,11 +291,20 @@ def decide(
 @dataclass(frozen=True)
 class Alarm:
     at: datetime
-    command: type[RaiseWarning] | type[RecordBreach] | type[EscalateOverdue]
+    command: (type[RaiseWarning] | type[RecordBreach] | type[EscalateOverdue]
+              | type[RemindFeedback] | type[CloseForNoResponse])
 
 
 def next_alarm(state: ComplaintState, now: datetime, rules: Rules) -> Alarm | None:
-    """The next clock command due for this case, or None while the clock is stopped."""
+    """The next clock command due for this case: the SLA clock's while it runs; after the
+    reply, the feedback reminder and the no-response close (as the policy has them)."""
+    after_reply = _feedback_times(state, rules)
+    if after_reply is not None:
+        remind_at, close_at = after_reply
+        assert state.reply is not None
+        if remind_at is not None and state.feedback_reminded_for != state.reply.at:
+            return Alarm(remind_at, RemindFeedback)
+        return Alarm(close_at, CloseForNoResponse) if close_at is not None else None
     deadline = state.deadline
     if not state.clock_running or deadline is None:
         return None
@@ -293,6 +327,21 @@ def _require(
     if state.status not in allowed:
         message = f"cannot {action}: the complaint is {state.status.value}"
         raise IllegalStepError(f"{message}; {hint}" if hint else message)
+
+
+def _feedback_times(state: ComplaintState, rules: Rules
+                    ) -> tuple[datetime | None, datetime | None] | None:
+    """(reminder, no-response close) for a replied case awaiting the client's opinion, counted
+    in working days from the reply; None when it is not awaiting one."""
+    if state.status != Status.REPLIED or state.reply is None:
+        return None
+    policy = rules.policy
+    remind, close = policy.feedback_reminder_working_days, policy.no_response_close_working_days
+    if remind is None and close is None:
+        return None
+    at = state.reply.at
+    return (deadline_after(at, remind, rules.calendar, policy).warning_at if remind else None,
+            deadline_after(at, close, rules.calendar, policy).due_at if close else None)
 
 
 def _require_open(state: ComplaintState, action: str) -> None:

@@ -151,6 +151,15 @@ class DeadlineWarningRaised(Event):
     alerted: tuple[str, ...]
 
 
+class FeedbackReminderRaised(Event):
+    """The handler (else the supervisor) is reminded that the client's opinion on the reply has
+    not been recorded."""
+
+    type: Literal["feedback_reminder_raised"] = "feedback_reminder_raised"
+    replied_at: AwareDatetime
+    alerted: tuple[str, ...]
+
+
 class DeadlineBreached(Event):
     type: Literal["deadline_breached"] = "deadline_breached"
     due_at: AwareDatetime
@@ -180,7 +189,7 @@ ComplaintEvent = Annotated[
     | FindingsRecorded | ExtensionRequested | ExtensionApproved | ExtensionRejected
     | ExtensionRequestLapsed | CaseEscalated | ClientReplied | FeedbackRecorded | CaseReopened
     | ComplaintWithdrawn | CaseClosed | NoteAdded | DeadlineWarningRaised | DeadlineBreached
-    | OverdueEscalated | ClientNoticeRecorded | DeadlineRecomputed,
+    | OverdueEscalated | ClientNoticeRecorded | DeadlineRecomputed | FeedbackReminderRaised,
     Field(discriminator="type"),
 ]
 
@@ -194,7 +203,7 @@ EVENT_TYPES: dict[tuple[str, int], type[BaseModel]] = {
         ExtensionRequestLapsed, CaseEscalated,
         ClientReplied, FeedbackRecorded, CaseReopened, ComplaintWithdrawn, CaseClosed, NoteAdded,
         DeadlineWarningRaised, DeadlineBreached, OverdueEscalated, ClientNoticeRecorded,
-        DeadlineRecomputed,
+        DeadlineRecomputed, FeedbackReminderRaised,
     )
 }
 """(type, schema version) -> model: what the event store validates complaint events against."""

@@ -54,6 +54,8 @@ class CloseReason(StrEnum):
     RESOLVED_ON_SPOT = "resolved_on_spot"
     CLIENT_SATISFIED = "client_satisfied"
     WITHDRAWN = "withdrawn"
+    NO_RESPONSE = "no_response"
+    """The client's opinion never came within the policy's period after the reply."""
 
 
 class ExtensionStatus(StrEnum):

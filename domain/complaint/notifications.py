@@ -15,6 +15,7 @@ from domain.complaint.events import (
     DeadlineSet,
     DeadlineWarningRaised,
     ExtensionRequested,
+    FeedbackReminderRaised,
     OverdueEscalated,
 )
 from domain.complaint.model import EscalationReason
@@ -80,6 +81,8 @@ def notifications_for(
                 note("escalation", to, reason=event.reason.value, details=event.details)
             case DeadlineWarningRaised():
                 note("sla_warning", event.alerted, due_at=event.due_at.isoformat())
+            case FeedbackReminderRaised():
+                note("feedback_reminder", event.alerted, replied_at=event.replied_at.isoformat())
             case DeadlineBreached():
                 note("sla_breach", [*event.alerted, role_at(event.escalated_to, state.outlet)],
                      due_at=event.due_at.isoformat(), escalated_to=event.escalated_to.value)

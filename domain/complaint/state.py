@@ -26,6 +26,7 @@ from domain.complaint.events import (
     ExtensionRequested,
     ExtensionRequestLapsed,
     FeedbackRecorded,
+    FeedbackReminderRaised,
     FindingsRecorded,
     HandlerAssigned,
     NoteAdded,
@@ -67,6 +68,8 @@ class ComplaintState(BaseModel):
     handler: str | None = None
     deadline: Deadline | None = None
     warned_for: datetime | None = None
+    feedback_reminded_for: datetime | None = None
+    """The reply (its time) whose missing feedback the handler was reminded of."""
     """The due_at of the deadline already warned about."""
     breached_for: datetime | None = None
     """The due_at of the deadline already breached."""
@@ -162,6 +165,8 @@ def evolve(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             return s.model_copy(update={"notes": s.notes + 1})
         case DeadlineWarningRaised():
             return s.model_copy(update={"warned_for": event.due_at})
+        case FeedbackReminderRaised():
+            return s.model_copy(update={"feedback_reminded_for": event.replied_at})
         case DeadlineBreached():
             return s.model_copy(update={"breached_for": event.due_at, "escalation_level": 1,
                                         "ever_breached": True})

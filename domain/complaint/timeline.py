@@ -20,6 +20,7 @@ from domain.complaint.events import (
     ExtensionRequested,
     ExtensionRequestLapsed,
     FeedbackRecorded,
+    FeedbackReminderRaised,
     FindingsRecorded,
     HandlerAssigned,
     NoteAdded,
@@ -84,4 +85,6 @@ def describe(event: ComplaintEvent) -> str:
                     f"{event.escalated_to.value}")
         case OverdueEscalated():
             return f"overdue escalation level {event.level} to {event.escalated_to.value}"
+        case FeedbackReminderRaised():
+            return f"feedback reminder to {', '.join(event.alerted)}"
     return event.type

@@ -5,7 +5,9 @@ tests/histories/ (made by an earlier version of the code). A change to Complaint
 would break cases already running in production fails here. After a deliberate, versioned change
 (workflow.patched), record new goldens: CASEFLOW_RECORD_HISTORIES=1 ./dev.sh test -k replay
 New goldens are named after the latest patch (`…@append-as-activity-v1.json`), so the older
-generations stay committed beside them and keep replaying.
+generations stay committed beside them and keep replaying; a golden already committed is never
+rewritten (a new scenario adds its own file: `complaint_no_response@…` came with the
+after-reply clock of policy sla-2026.3, which older cases' policies do not have).
 """
 
 from __future__ import annotations
@@ -84,6 +86,12 @@ async def run_main_scenarios(stack: ComplaintStack) -> dict[str, str]:
     await _to_reply(stack, reopen)
     await _step(stack, reopen, c.RecordFeedback, satisfied=True, opinion="ok")
 
+    # Replied, and the client never gives an opinion: reminded, then closed as "no response".
+    silent = ids["no_response"] = await _start(stack, "silent")
+    await _step(stack, silent, c.AssignHandler, handler="officer-1")
+    await _to_reply(stack, silent)
+    await stack.env.sleep(timedelta(days=21))  # past the no-response close, holidays or not
+
     for case_id in ids.values():
         await stack.env.client.get_workflow_handle(workflow_id(case_id)).result()
     return {name: workflow_id(case_id) for name, case_id in ids.items()}
@@ -109,7 +117,8 @@ async def test_main_scenarios_replay_against_current_code(
                 wid, result_type=ComplaintState).result()
             for name, wid in ids.items()
         }
-    assert set(histories) == {"on_the_spot", "breach_escalation", "extension_reply", "reopen"}
+    assert set(histories) == {"on_the_spot", "breach_escalation", "extension_reply", "reopen",
+                              "no_response"}
     for name, wid in ids.items():
         # The store holds exactly the events each workflow folded: in order, once, chain intact.
         events = await store.read_stream(wid)
@@ -126,8 +135,9 @@ async def test_main_scenarios_replay_against_current_code(
         assert result.replay_failure is None, f"{name}: {result.replay_failure}"
     if os.environ.get("CASEFLOW_RECORD_HISTORIES") == "1":
         for name, history in histories.items():
-            (GOLDEN / f"complaint_{name}@{GENERATION}.json").write_text(
-                history.to_json(), encoding="utf-8")
+            golden = GOLDEN / f"complaint_{name}@{GENERATION}.json"
+            if not golden.exists():  # a golden is never rewritten: it is what ran then
+                golden.write_text(history.to_json(), encoding="utf-8")
 
 
 async def test_committed_histories_replay_against_current_code() -> None:

@@ -136,6 +136,48 @@ async def test_no_reply_warning_then_breach_and_escalation_at_the_right_instants
     assert (await result(stack, case_id)).status == Status.CLOSED
 
 
+async def test_no_feedback_after_the_reply_reminds_then_closes_as_no_response(
+    stack: ComplaintStack, pool: asyncpg.Pool
+) -> None:
+    """Issue 15: the client's opinion on the reply does not come. On the policy's 2nd working
+    day after the reply the handler is reminded; at the end of the 5th the case closes as "no
+    response", and the workflow completes."""
+    from domain.sla import deadline_after
+
+    case_id = await start_case(stack)
+    await handle_to_reply(stack, case_id)
+    replied = (await stack.view(case_id)).state
+    assert replied.status == Status.REPLIED and replied.reply is not None
+    rules = await stack.service.rules_on(stack.today)
+    policy = rules.policy
+    assert policy.feedback_reminder_working_days and policy.no_response_close_working_days
+    remind_at = deadline_after(replied.reply.at, policy.feedback_reminder_working_days,
+                               rules.calendar, policy).warning_at
+    close_at = deadline_after(replied.reply.at, policy.no_response_close_working_days,
+                              rules.calendar, policy).due_at
+
+    await stack.env.sleep(remind_at - await stack.now() - timedelta(minutes=1))
+    assert "feedback_reminder_raised" not in await types_in_store(stack, case_id)
+    await stack.env.sleep(timedelta(minutes=2))
+    events = {e.type: e for e in await stack.store.read_stream(workflow_id(case_id))}
+    reminder = events["feedback_reminder_raised"]
+    assert remind_at <= reminder.occurred_at < remind_at + TOLERANCE
+    assert reminder.data["alerted"] == ["officer-1"] and reminder.actor == "caseflow-sla-clock"
+
+    await stack.env.sleep(close_at - await stack.now() + timedelta(minutes=5))
+    final = await result(stack, case_id)  # completed at the close
+    assert final.close_reason == CloseReason.NO_RESPONSE
+    closed = (await stack.store.read_stream(workflow_id(case_id)))[-1]
+    assert closed.type == "case_closed" and closed.data["reason"] == "no_response"
+    assert close_at <= closed.occurred_at < close_at + TOLERANCE
+    async with pool.acquire() as conn:
+        kinds = [r["kind"] for r in await conn.fetch(
+            "SELECT kind FROM outbox WHERE stream_id = $1 ORDER BY position", workflow_id(case_id))]
+    assert kinds == ["acknowledgement", "feedback_reminder"]
+    [row] = [r for r in await list_cases(pool) if r.case_id == case_id]
+    assert row.status == "closed" and row.close_reason == "no_response"
+
+
 async def test_extension_moves_the_breach_to_the_seventh_working_day(
     stack: ComplaintStack,
 ) -> None:

@@ -298,8 +298,9 @@ def test_reply_needs_findings() -> None:
 def test_reply_stops_the_clock_and_says_if_in_time() -> None:
     state = given(*STEPS_TO_INVESTIGATED, reply())
     assert state.status == Status.REPLIED and state.reply is not None
-    assert state.reply.within_deadline
-    assert next_alarm(state, T0, RULES) is None
+    assert state.reply.within_deadline and not state.clock_running
+    alarm = next_alarm(state, T0, RULES)  # the SLA clock is done: only the after-reply one
+    assert alarm is not None and alarm.command is c.RemindFeedback
     late = given(*STEPS_TO_INVESTIGATED, reply(at=datetime(2026, 10, 12, 10, tzinfo=SHANGHAI)))
     assert late.reply is not None and not late.reply.within_deadline
 
