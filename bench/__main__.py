@@ -16,6 +16,7 @@ BENCHES = {
     "alerts": "bench.alert_delivery",
     "whatif": "bench.sla_whatif",
     "worklist": "bench.web_worklist",
+    "report": "bench.complaint_report",
 }
 
 

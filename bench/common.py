@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import statistics
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
 from caseflow.runtime.codec import encrypted_converter, new_key_line, parse_keys
@@ -28,3 +29,22 @@ def table(rows: Sequence[tuple[str, ...]]) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+async def reports_against_floor(jobs: Sequence[tuple[str, Callable[[], Awaitable[int]]]],
+                                count: int) -> str:
+    """Each report three times (it must count `count` cases), the first one the floor: a table
+    of the median seconds and each one's ratio to the floor."""
+    results = []
+    for name, job in jobs:
+        timings = []
+        for _ in range(3):
+            began = time.perf_counter()
+            cases = await job()
+            timings.append(time.perf_counter() - began)
+            assert cases == count, (name, cases)
+        results.append((name, median(timings)))
+    base = results[0][1]
+    return table([("report", "cases", "seconds (median of 3)", "cases/s", "floor / this"),
+                  *[(name, f"{count:,}", f"{sec:.3f}", f"{count / sec:,.0f}",
+                     f"{base / sec:.2f}") for name, sec in results]])

@@ -11,11 +11,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bench.common import median, table, throwaway_postgres
+from bench.common import reports_against_floor, throwaway_postgres
 from caseflow.calendar.book import CalendarBook
 from caseflow.logs import configure_logging
 from caseflow.policy.calendar import official_calendar
@@ -92,22 +91,10 @@ async def run(count: int) -> None:
         report = await service.report(AUDITOR, first, last, now, schedules=[extra_days_off()])
         return report.cases
 
-    results = []
-    for name, report in (("PostgreSQL aggregate (floor)", floor),
-                         ("what-if: 2 working days", shorter_policy),
-                         ("what-if: a day off a month", more_days_off)):
-        timings = []
-        for _ in range(3):
-            began = time.perf_counter()
-            cases = await report()
-            timings.append(time.perf_counter() - began)
-            assert cases == count, (name, cases)
-        results.append((name, median(timings)))
+    print(await reports_against_floor([("PostgreSQL aggregate (floor)", floor),
+                                       ("what-if: 2 working days", shorter_policy),
+                                       ("what-if: a day off a month", more_days_off)], count))
     await pool.close()
-    base = results[0][1]
-    print(table([("report", "cases", "seconds (median of 3)", "cases/s", "floor / this"),
-                 *[(name, f"{count:,}", f"{sec:.3f}", f"{count / sec:,.0f}",
-                    f"{base / sec:.2f}") for name, sec in results]]))
 
 
 def main(argv: list[str]) -> None:

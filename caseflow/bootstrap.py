@@ -45,6 +45,7 @@ from caseflow.runtime.embedded import connect_temporal, database_dsn
 from caseflow.services.calendar import CalendarService
 from caseflow.services.clients import ClientService
 from caseflow.services.complaints import ComplaintService
+from caseflow.services.reports import ReportService
 from caseflow.services.sla_whatif import WhatIfService
 from caseflow.store import EventStore, PostgresEventStore, connect_pool
 from caseflow.store.read_models import WRITERS
@@ -82,6 +83,8 @@ class Parts:
     """Calendar versions and their fan-out (only with a database)."""
     calendar_book: CalendarBook
     sla_what_if: WhatIfService | None
+    complaint_reports: ReportService | None
+    """Complaint statistics (from the worklist: needs the database)."""
     dispatcher: Dispatcher
     """Hands recorded notifications to their delivery (a DeliveryWorkflow each)."""
     channels: Channels
@@ -94,6 +97,12 @@ class Parts:
     @property
     def zone(self) -> ZoneInfo:
         return self.settings.zone
+
+    @property
+    def reports(self) -> ReportService:
+        if self.complaint_reports is None:
+            raise RuntimeError("these parts were wired without a database")
+        return self.complaint_reports
 
     @property
     def what_if(self) -> WhatIfService:
@@ -187,6 +196,7 @@ def bootstrap(
         if pool is not None else None,
         calendar_book=book,
         sla_what_if=WhatIfService(pool, book, policy) if pool is not None else None,
+        complaint_reports=ReportService(pool, book, policy) if pool is not None else None,
         clients=ClientService(temporal, queue,
                               client_policy or load_client_policy(settings.client_policy)),
         dispatcher=dispatcher,

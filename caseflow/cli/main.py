@@ -24,6 +24,7 @@ from caseflow.cli.clients import app as client_app
 from caseflow.cli.complaints import app as complaint_app
 from caseflow.cli.inbox import app as inbox_app
 from caseflow.cli.organisation import app as org_app
+from caseflow.cli.reports import app as report_app
 from caseflow.cli.sla import app as sla_app
 from caseflow.cli.users import app as user_app
 from caseflow.config import Settings
@@ -45,6 +46,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(inbox_app, name="inbox")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(sla_app, name="sla")
+app.add_typer(report_app, name="report")
 
 
 @app.callback()

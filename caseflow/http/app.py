@@ -20,6 +20,7 @@ from caseflow.http import (
     complaints,
     messages,
     organisation,
+    reports,
     sla,
     users,
 )
@@ -67,7 +68,7 @@ def create_app(parts: Parts | PartsFactory) -> FastAPI:
         app.state.parts = parts  # usable without the lifespan (httpx's ASGI transport)
     for router in (complaints.router, clients.router, audit.router, users.router,
                    organisation.router, messages.inbox, messages.notifications,
-                   calendar.router, sla.router):
+                   calendar.router, sla.router, reports.router):
         app.include_router(router)
     add_web_app(app)
     _error_handlers(app)

@@ -34,6 +34,8 @@ class CaseSummary(BaseModel):
     warning_at: datetime | None = None
     """When the deadline in force warns (rows written before: None until the next step)."""
     cause: str | None = None
+    ever_breached: bool = False
+    reopened: int = 0
 
 
 def summarize(state: ComplaintState) -> CaseSummary:
@@ -51,5 +53,5 @@ def summarize(state: ComplaintState) -> CaseSummary:
         deadline_working_days=state.deadline.working_days if state.deadline else None,
         replied_at=state.reply.at if state.reply else None,
         warning_at=state.deadline.warning_at if state.deadline else None,
-        cause=state.cause,
+        cause=state.cause, ever_breached=state.ever_breached, reopened=state.reopened,
     )

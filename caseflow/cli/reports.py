@@ -1,0 +1,72 @@
+"""`caseflow report …`: complaint statistics for a period and an outlet's daily log."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import typer
+
+from caseflow.cli.session import TOKEN, Session, fail, run_as
+from caseflow.services.reports import log_csv, report_csv
+from domain.complaint.report import CaseFacts, ComplaintReport
+
+app = typer.Typer(help="Complaint reports.", no_args_is_help=True)
+
+
+def _day(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise fail(f"{option} is a day (YYYY-MM-DD): {exc}") from exc
+
+
+@app.command()
+def complaints(
+    first: str = typer.Option(..., "--from", help="first day of receipt (YYYY-MM-DD)"),
+    last: str = typer.Option(..., "--to", help="last day of receipt (YYYY-MM-DD)"),
+    outlet: str | None = typer.Option(None, help="one unit (default: all you may see)"),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV instead of the summary"),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of the summary"),
+    token: str = TOKEN,
+) -> None:
+    """The statistics of the cases received in the period, with their breakdowns."""
+    start, end = _day(first, "--from"), _day(last, "--to")
+
+    async def work(session: Session) -> ComplaintReport:
+        try:
+            return await session.services.reports.complaints(session.user, start, end, outlet)
+        except ValueError as exc:
+            raise fail(str(exc)) from exc
+
+    report = run_as(token, work)
+    if as_csv or as_json:
+        typer.echo(report_csv(report) if as_csv else report.model_dump_json(indent=2), nl=False)
+        return
+    t = report.total
+    typer.echo(f"complaints received {start}–{end} ({report.policy_version}, "
+               f"{report.calendar_version})")
+    typer.echo(f"  received {t.received}, closed {t.closed}, open {t.open}; on the spot "
+               f"{t.resolved_on_spot}, replied in time {t.replied_in_time}, extended "
+               f"{t.extended}, breached {t.breached}, reopened {t.reopened}, satisfied "
+               f"{t.satisfied}, withdrawn {t.withdrawn}, no response {t.no_response}")
+    typer.echo(f"  handling: {t.handling_days_average} working days on average, "
+               f"{t.handling_days_p90} at the 90th percentile")
+    for row in report.breakdowns:
+        f = row.figures
+        typer.echo(f"  {row.dimension:<9} {row.value:<24} received {f.received:>5}  closed "
+                   f"{f.closed:>5}  breached {f.breached:>4}")
+
+
+@app.command()
+def log(
+    day: str = typer.Option(..., help="the day (YYYY-MM-DD)"),
+    outlet: str | None = typer.Option(None, help="one outlet (default: all you may see)"),
+    token: str = TOKEN,
+) -> None:
+    """An outlet's complaint log of a day, as CSV."""
+    on = _day(day, "--day")
+
+    async def work(session: Session) -> list[CaseFacts]:
+        return await session.services.reports.daily_log(session.user, on, outlet)
+
+    typer.echo(log_csv(run_as(token, work)), nl=False)

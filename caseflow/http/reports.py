@@ -1,0 +1,53 @@
+"""/reports: complaint statistics for a unit and a period (JSON or CSV) and an outlet's daily
+complaint log (supervisors and outlet heads: their units; auditors: all). Read-only."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, status
+from fastapi.responses import Response
+
+from caseflow.http.auth import Services, User
+from caseflow.http.paths import QueryName
+from caseflow.services.reports import log_csv, report_csv
+from domain.complaint.report import CaseFacts, ComplaintReport
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+Day = Annotated[date, Query(ge=date(2000, 1, 1), le=date(2100, 12, 31))]
+From = Annotated[date, Query(alias="from", ge=date(2000, 1, 1), le=date(2100, 12, 31),
+                             description="first day of receipt")]
+To = Annotated[date, Query(alias="to", ge=date(2000, 1, 1), le=date(2100, 12, 31),
+                           description="last day of receipt")]
+
+
+@router.get("/complaints", summary="Complaint statistics of the cases received in a period")
+async def complaints(user: User, services: Services, first: From, last: To,
+                     outlet: QueryName = None) -> ComplaintReport:
+    try:
+        return await services.reports.complaints(user, first, last, outlet)
+    except ValueError as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+
+
+@router.get("/complaints.csv", summary="The same, as CSV (one row per dimension and value)")
+async def complaints_csv(user: User, services: Services, first: From, last: To,
+                         outlet: QueryName = None) -> Response:
+    report = await complaints(user, services, first, last, outlet)
+    return Response(report_csv(report), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="complaints-{first}-{last}.csv"'})
+
+
+@router.get("/complaints/log", summary="An outlet's complaint log of a day (投诉登记簿)")
+async def daily_log(user: User, services: Services, day: Day,
+                    outlet: QueryName = None) -> list[CaseFacts]:
+    return await services.reports.daily_log(user, day, outlet)
+
+
+@router.get("/complaints/log.csv", summary="The day's complaint log as CSV")
+async def daily_log_csv(user: User, services: Services, day: Day,
+                        outlet: QueryName = None) -> Response:
+    cases = await services.reports.daily_log(user, day, outlet)
+    return Response(log_csv(cases), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="complaint-log-{day}.csv"'})
