@@ -165,6 +165,10 @@ async def test_a_complaint_walked_to_closed_through_the_pages(site: Site) -> Non
     await supervisor.click("text=本单位")
     await expect(supervisor.locator("#by-handler")).to_contain_text(site.users.names["officer"])
     await site.shot(supervisor, "unit")
+    await supervisor.click("text=统计报表")
+    await expect(supervisor.locator("h1")).to_have_text("投诉统计")
+    await expect(supervisor.locator("tr.total")).to_be_visible()
+    await site.shot(supervisor, "report")
 
     # A letter reply goes out through the outlet head; the officer is not offered it.
     await officer.reload()

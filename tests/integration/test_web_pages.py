@@ -345,3 +345,23 @@ async def test_the_outlet_heads_work_retention_and_clients_handed_over(
         assert view.state.manager == officer2
         kinds = [e.type for e in await stack.store.read_stream(f"client-{first}")]
         assert "tier_reassessed" in kinds and kinds.count("retention_attempted") == 1
+
+
+async def test_the_report_page_for_the_units_leads(web: tuple[ComplaintStack, WebUsers]) -> None:
+    stack, users = web
+    async with browser(stack) as http, browser(stack) as lead:
+        await sign_in(http, users.names["officer"])
+        cases = [await register(http, stack, users.outlet) for _ in range(2)]
+        assert (await http.get("/web/reports")).status_code == 403  # officers: no reports
+        await sign_in(lead, users.names["supervisor"])
+        page = await lead.get("/web/reports", params={"outlet": users.outlet})
+        assert page.status_code == 200 and "投诉统计" in page.text
+        total = page.text[page.text.index('class="total"'):page.text.index("</tr>",
+                                                                          page.text.index(
+                                                                              'class="total"'))]
+        assert '<td class="num">2</td>' in total  # received (and open): the two cases
+        assert 'data-dimension="category" data-value="bank_cards"' in page.text
+        sheet = await lead.get("/web/reports.csv", params={"outlet": users.outlet})
+        assert sheet.headers["content-type"].startswith("text/csv")
+        assert sheet.text.splitlines()[1].startswith("total,,2,")
+        assert len(cases) == 2
