@@ -100,6 +100,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "signin.password": {"zh": "密码", "en": "Password"},
     "signin.submit": {"zh": "登录", "en": "Sign in"},
     "signin.wrong": {"zh": "用户名或密码不正确。", "en": "Wrong user name or password."},
+    "signin.refused": {"zh": "用户名或密码不正确；连续失败 5 次后账号将锁定 15 分钟。",
+                       "en": "Wrong user name or password; after 5 failures in a row the account "
+                             "is locked for 15 minutes."},
     "signin.locked": {"zh": "连续多次登录失败，账号已锁定 15 分钟。请稍后再试或联系管理员。",
                       "en": "Too many failed sign-ins: the account is locked for 15 minutes. "
                             "Try later or ask an administrator."},

@@ -172,10 +172,12 @@ async def signin(request: Request, services: Services) -> Response:
     try:
         user = await PasswordSignIn(services.pool).sign_in(name, form.get("password", ""),
                                                            await services.now())
-    except SignInRefused as refused:
+    except SignInRefused:
         token = secrets.token_urlsafe(32)
+        # The same words whether the name is unknown, the password wrong or the user locked:
+        # the page tells nobody which names exist.
         page = render(request, services, "signin.html", None, token=token, notice=None,
-                      error=f"signin.{refused.reason}", name=name,
+                      error="signin.refused", name=name,
                       status_code=status.HTTP_401_UNAUTHORIZED)
         page.set_cookie(SIGN_IN_COOKIE, token, httponly=True, samesite="strict",
                         secure=secure(request), path="/web/signin")

@@ -50,6 +50,11 @@ async def register(http: httpx.AsyncClient, stack: ComplaintStack, outlet: str,
     return case_id
 
 
+def error_of(html: str) -> str:
+    start = html.index('class="error"')
+    return html[start:html.index("</p>", start)]
+
+
 def step_form(html: str, path: str) -> dict[str, str]:
     """The hidden fields of one step's form on a case page."""
     start = html.index(f'id="step-{path}"')
@@ -87,6 +92,12 @@ async def test_sign_in_refusals_slow_down_then_lock(
     async with browser(stack) as http:
         wrong = await sign_in(http, name, "not-the-password-1")
         assert wrong.status_code == 401 and "用户名或密码不正确" in wrong.text
+        for _ in range(passwords.LOCK_AFTER):  # lock the user, then compare the answers
+            await sign_in(http, name, "not-the-password-2")
+        locked = await sign_in(http, name, PASSWORD)
+        unknown = await sign_in(http, "nobody-at-all", PASSWORD)
+        assert locked.status_code == unknown.status_code == 401
+        assert error_of(locked.text) == error_of(unknown.text)  # no name is told apart
         assert "cf_session" not in http.cookies
         assert (await http.get("/web/")).headers["location"] == "/web/signin"
 
