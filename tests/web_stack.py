@@ -46,6 +46,22 @@ async def web_users(stack: ComplaintStack) -> WebUsers:
     return WebUsers(names, outlet, elsewhere)
 
 
+async def identified_client(stack: ComplaintStack, users: WebUsers) -> str:
+    """A core-premium client of the users' outlet, identified by their officer (a relationship
+    workflow of its own, in maintenance): its id."""
+    from domain.client.commands import Identify
+    from domain.client.model import Assessment
+
+    officer = users.names["officer"]
+    client_id = f"K-{uuid.uuid4().hex[:8]}"
+    await stack.parts.clients.identify(Identify(
+        actor=officer, at=await stack.now(), client_id=client_id, outlet=users.outlet,
+        assessment=Assessment(deposits_10k=600, loans_10k=0, intermediary_products=2,
+                              family=3, occupation=4, social_standing=3)),
+        by=Principal(name=officer, role=Role.CASE_OFFICER, outlet=users.outlet))
+    return client_id
+
+
 def form_token(html: str, name: str = "csrf") -> str:
     found = re.search(rf'name="{name}" value="([^"]*)"', html)
     assert found, f"no {name} in the page"

@@ -394,10 +394,6 @@ ROLE = {"case_officer": ("经办员", "case officer"), "supervisor": ("主管", 
 WEEKDAYS = {"zh": "一二三四五六日", "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
 
 
-def _pick(pair: tuple[str, str], language: Language) -> str:
-    return pair[0] if language == "zh" else pair[1]
-
-
 class Texts:
     """The texts of one page, in one language."""
 
@@ -414,24 +410,31 @@ class Texts:
         text = entry.get(self.language) or next(iter(entry.values()))
         return text.format(**values) if values else text
 
+    def _word(self, table: dict[str, tuple[str, str]], key: str) -> str:
+        """`key` in the page's language from a (Chinese, English) table, else itself."""
+        if key not in table:
+            return key
+        chinese, english = table[key]
+        return chinese if self.language == "zh" else english
+
     def status(self, value: str) -> str:
-        return _pick(STATUS[value], self.language) if value in STATUS else value
+        return self._word(STATUS, value)
 
     def step(self, kind: str) -> str:
-        return _pick(STEP[kind], self.language) if kind in STEP else kind
+        return self._word(STEP, kind)
 
     def field(self, name: str) -> str:
         name = name.rsplit(".", 1)[-1]  # a nested model's field: its own name
-        return _pick(FIELD[name], self.language) if name in FIELD else name
+        return self._word(FIELD, name)
 
     def value(self, value: str) -> str:
-        return _pick(VALUE[value], self.language) if value in VALUE else value
+        return self._word(VALUE, value)
 
     def role(self, role: str) -> str:
-        return _pick(ROLE[role], self.language) if role in ROLE else role
+        return self._word(ROLE, role)
 
     def event(self, kind: str) -> str:
-        return _pick(EVENT[kind], self.language) if kind in EVENT else kind
+        return self._word(EVENT, kind)
 
     def due(self, moment: datetime | None) -> str:
         """A deadline: one at midnight is the end of the day before (写作"24:00")."""

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 
+from caseflow.audit.replay import timeline
 from caseflow.bootstrap import Parts
 from caseflow.http.bodies import COMPLAINT_STEPS, Body, RegisterComplaintBody
 from caseflow.identity.passwords import (
@@ -31,10 +32,15 @@ from caseflow.identity.passwords import (
     set_password,
 )
 from caseflow.identity.users import UserError
-from caseflow.services.calls import CaseError, NotFoundError, StillRecordingError
+from caseflow.services.calls import (
+    AccessDenied,
+    CaseError,
+    NotFoundError,
+    StillRecordingError,
+)
 from caseflow.store import StreamNotFoundError
 from caseflow.store.read_models.complaints import list_cases
-from caseflow.web.forms import FormField, form_fields, parsed
+from caseflow.web.forms import form_fields, parsed
 from caseflow.web.i18n import LANGUAGES, Texts
 from caseflow.web.sessions import (
     COOKIE,
@@ -60,7 +66,7 @@ from domain.complaint.state import ComplaintState
 from domain.complaint.summary import CaseSummary
 from domain.errors import DomainError, IllegalStepError
 from domain.notifications import ClientContact
-from workflows.complaint_messages import LETTER_METHODS, confirm_letter, workflow_id
+from workflows.complaint_messages import confirm_letter, workflow_id
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(prefix="/web", include_in_schema=False)
@@ -153,13 +159,20 @@ def redirect(path: str, **query: str) -> RedirectResponse:
 @router.get("/signin")
 async def signin_page(request: Request, services: Services, expired: bool = False,
                       signed_out: bool = False) -> Response:
-    token = secrets.token_urlsafe(32)
     notice = "signin.expired" if expired else "signin.signed_out" if signed_out else None
-    response = render(request, services, "signin.html", None, token=token, notice=notice,
-                      error=None, name="")
-    response.set_cookie(SIGN_IN_COOKIE, token, httponly=True, samesite="strict",
-                        secure=secure(request), path="/web/signin")
-    return response
+    return _signin_form(request, services, notice=notice)
+
+
+def _signin_form(request: Request, services: Parts, *, notice: str | None = None,
+                 error: str | None = None, name: str = "", status_code: int = 200
+                 ) -> HTMLResponse:
+    """The sign-in page with a fresh form token, set beside it in a cookie (double submit)."""
+    token = secrets.token_urlsafe(32)
+    page = render(request, services, "signin.html", None, token=token, notice=notice,
+                  error=error, name=name, status_code=status_code)
+    page.set_cookie(SIGN_IN_COOKIE, token, httponly=True, samesite="strict",
+                    secure=secure(request), path="/web/signin")
+    return page
 
 
 @router.post("/signin")
@@ -173,15 +186,10 @@ async def signin(request: Request, services: Services) -> Response:
         user = await PasswordSignIn(services.pool).sign_in(name, form.get("password", ""),
                                                            await services.now())
     except SignInRefused:
-        token = secrets.token_urlsafe(32)
         # The same words whether the name is unknown, the password wrong or the user locked:
         # the page tells nobody which names exist.
-        page = render(request, services, "signin.html", None, token=token, notice=None,
-                      error="signin.refused", name=name,
-                      status_code=status.HTTP_401_UNAUTHORIZED)
-        page.set_cookie(SIGN_IN_COOKIE, token, httponly=True, samesite="strict",
-                        secure=secure(request), path="/web/signin")
-        return page
+        return _signin_form(request, services, error="signin.refused", name=name,
+                            status_code=status.HTTP_401_UNAUTHORIZED)
     response = redirect("/web/")
     _set_session_cookie(request, response,
                         await start_session(services.pool, user, await services.now()))
@@ -277,7 +285,7 @@ def _group(due: datetime | None, breached: bool, now: datetime, services: Parts)
         return "later"
     if breached or due <= now:
         return "overdue"
-    today = now.astimezone(services.zone).date()
+    today = today_in(services, now)
     due_day_ = due_day(due, services.zone)
     if due_day_ == today:
         return "today"
@@ -294,12 +302,9 @@ async def worklist(request: Request, services: Services, session: Signed, mine: 
         return redirect("/web/admin/users")
     page = max(page, 1)
     now = await services.now()
-    cases = await list_cases(
-        services.pool, open_only=True, outlets=outlets_of(user),
-        handler=user.name if mine else None, breached=True if breached else None,
-        limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    cases = await _worklist_cases(services, user, mine, breached, page)
     calendar = await services.calendar_book.in_force()
-    today = now.astimezone(services.zone).date()
+    today = today_in(services, now)
     rows = [WorkRow(case=c, group=_group(c.due_at, c.breached, now, services),
                     days_left=(calendar.working_days_after(today, due_day(c.due_at, services.zone))
                         if c.due_at and not c.breached and c.due_at > now else None))
@@ -317,12 +322,17 @@ async def worklist(request: Request, services: Services, session: Signed, mine: 
 async def worklist_stamp(services: Services, session: Polling, mine: bool = False,
                          breached: bool = False, page: int = 1) -> Response:
     """What the open worklist page polls: it reloads when this changes."""
-    user = session.user
-    cases = await list_cases(
+    cases = await _worklist_cases(services, session.user, mine, breached, max(page, 1))
+    return Response(_stamp(cases), media_type="text/plain")
+
+
+async def _worklist_cases(services: Parts, user: Principal, mine: bool, breached: bool,
+                          page: int) -> list[CaseSummary]:
+    """One page of the user's open cases, and one more row (there is a next page)."""
+    return await list_cases(
         services.pool, open_only=True, outlets=outlets_of(user),
         handler=user.name if mine else None, breached=True if breached else None,
-        limit=PAGE_SIZE + 1, offset=(max(page, 1) - 1) * PAGE_SIZE)
-    return Response(_stamp(cases), media_type="text/plain")
+        limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
 
 
 def _stamp(cases: list[CaseSummary]) -> str:
@@ -369,7 +379,7 @@ async def register(request: Request, services: Services, session: Signed) -> Res
                    if form.get("mobile") or form.get("email") else None)
         command = RegisterComplaint(actor=user.name, at=now, received_at=now, contact=contact,
                                     **parsed(RegisterComplaintBody, form))
-        started = await services.complaints.register(command, by=user, received_at_given=False)
+        await services.complaints.register(command, by=user, received_at_given=False)
     except ValidationError as invalid:
         return _register_form(request, services, session, form, "form.invalid",
                               problems=_problems(invalid, texts_for(request, services, session)),
@@ -377,7 +387,6 @@ async def register(request: Request, services: Services, session: Signed) -> Res
     except (CaseError, DomainError) as refused:
         return _register_form(request, services, session, form, _rule_of(refused),
                               problems=[str(refused)], status_code=_code_of(refused))
-    del started
     return redirect(f"/web/complaints/{command.case_id}", done="register")
 
 
@@ -391,7 +400,7 @@ def _rule_of(error: Exception) -> str:
 
 
 def _code_of(error: Exception) -> int:
-    if isinstance(error, AccessDeniedError) or type(error).__name__ == "AccessDenied":
+    if isinstance(error, AccessDeniedError | AccessDenied):
         return status.HTTP_403_FORBIDDEN
     if isinstance(error, NotFoundError):
         return status.HTTP_404_NOT_FOUND
@@ -454,14 +463,13 @@ async def _case(request: Request, services: Parts, session: WebSession, case_id:
         events = await services.store.read_stream(workflow_id(case_id))
     except StreamNotFoundError:
         events = []
-    from caseflow.audit.replay import timeline
-
     now = await services.now()
-    rules = await services.complaints.rules_on(today_in(services, now))
+    today = today_in(services, now)
+    rules = await services.complaints.rules_on(today)
     steps = {path: form_fields(COMPLAINT_STEPS[path][1])
              for path in offered_steps(view.state, user, rules, now)}
     deadline = view.state.deadline
-    days_left = (rules.calendar.working_days_after(today_in(services, now), deadline.due_date)
+    days_left = (rules.calendar.working_days_after(today, deadline.due_date)
         if deadline and view.state.clock_running and deadline.due_at > now else None)
     t = texts_for(request, services, session)
     return render(request, services, "case.html", session, case_id=case_id, view=view,
@@ -471,7 +479,7 @@ async def _case(request: Request, services: Parts, session: WebSession, case_id:
                   problems=problems or [],
                   values=values or {}, version=view.state.version,
                   request_id=secrets.token_urlsafe(16), kept_request_id=keep_request_id,
-                  status_code=status_code, letter_methods=sorted(LETTER_METHODS))
+                  status_code=status_code)
 
 
 @router.post("/complaints/{case_id}/{path}")
@@ -529,11 +537,6 @@ async def record_step(request: Request, services: Parts, session: WebSession,
         return await show(error="case.still_recording", values=form, status_code=503,
                           keep_request_id=request_id)
     return redirect(page, done=kind)
-
-
-
-def field_value(values: Mapping[str, str], field: FormField) -> str:
-    return values.get(field.name, "")
 
 
 def today_in(services: Parts, now: datetime) -> date:

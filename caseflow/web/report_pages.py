@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from caseflow.services.reports import MAX_DAYS, report_csv
-from caseflow.web.pages import Services, Signed, render
+from caseflow.web.pages import Services, Signed, render, today_in
 from domain.complaint.report import DIMENSIONS, ComplaintReport
 
 router = APIRouter(prefix="/web/reports", include_in_schema=False)
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/web/reports", include_in_schema=False)
 
 async def _report(services: Services, session: Signed, first: date | None, last: date | None,
                   outlet: str | None) -> tuple[date, date, ComplaintReport]:
-    today = (await services.now()).astimezone(services.zone).date()
+    today = today_in(services, await services.now())
     first = first or today.replace(day=1)
     last = last or today
     if last < first:

@@ -18,7 +18,7 @@ from caseflow.delivery import records
 from caseflow.identity.passwords import password_problem, set_password
 from caseflow.identity.users import NewUser, UserError, add_user, list_users
 from caseflow.services.calls import CaseError, StillRecordingError
-from caseflow.store.read_models.clients import list_clients
+from caseflow.store.read_models.clients import client_managers, list_clients
 from caseflow.store.read_models.complaints import (
     awaiting_extension_decision,
     escalated_cases,
@@ -26,7 +26,15 @@ from caseflow.store.read_models.complaints import (
     open_by_handler,
     warnings_due,
 )
-from caseflow.web.pages import Services, Signed, checked_form, outlets_of, redirect, render
+from caseflow.web.pages import (
+    Services,
+    Signed,
+    checked_form,
+    outlets_of,
+    redirect,
+    render,
+    today_in,
+)
 from domain.access import AccessDeniedError, Principal, Role, check_admin
 from domain.client.commands import ReassignManager
 from domain.complaint.commands import AssignHandler
@@ -51,14 +59,14 @@ async def dashboard(request: Request, services: Services, session: Signed,
     _require_lead(user)
     outlets = outlets_of(user)
     now = await services.now()
-    today = now.astimezone(services.zone).date()
+    today = today_in(services, now)
     start_of_today = datetime.combine(today, time(0, 0), services.zone)
     end_of_today = start_of_today + timedelta(days=1)
     # Due by the end of today (a deadline at midnight ends the day before), not yet passed.
-    due_today = [c for c in await list_cases(
+    due_today = await list_cases(
         services.pool, open_only=True, outlets=outlets, breached=False,
-        due_before=end_of_today + timedelta(microseconds=1), limit=100)
-        if c.due_at is not None and c.due_at > start_of_today][:50]
+        due_after=start_of_today, due_before=end_of_today + timedelta(microseconds=1),
+        limit=50)
     warnings = await warnings_due(services.pool, outlets, start_of_today, end_of_today)
     head = user.role is Role.OUTLET_HEAD
     return render(
@@ -71,9 +79,7 @@ async def dashboard(request: Request, services: Services, session: Signed,
                                       retention_by="outlet_head", limit=50) if head else []),
         unmanaged=(await list_clients(services.pool, outlets=outlets, unmanaged=True, limit=50)
                    if head else []),
-        managers=(sorted({c.manager for c in await list_clients(services.pool, outlets=outlets,
-                                                                limit=1000) if c.manager})
-                  if head else []),
+        managers=await client_managers(services.pool, outlets) if head else [],
         by_handler=await open_by_handler(services.pool, outlets),
         extensions=await awaiting_extension_decision(services.pool, outlets),
         due_today=due_today, warnings=warnings,

@@ -91,14 +91,19 @@ def complaint_report(cases: Sequence[CaseFacts], calendar: BusinessCalendar,
         due = deadline_after(case.received_at, policy.reply_working_days, calendar, policy)
         return case.replied_at <= due.due_at
 
-    def handling_days(case: CaseFacts) -> int:
-        assert case.closed_at is not None
+    def handling_days(case: CaseFacts) -> int | None:
+        if case.closed_at is None:
+            return None
         return calendar.working_days_after(local_date(case.received_at, zone),
                                            local_date(case.closed_at, zone))
 
+    # What needs the calendar, once per case (each case counts in the total and five groups).
+    replied_in_time = {c.case_id: in_time(c) for c in cases}
+    handling = {c.case_id: handling_days(c) for c in cases}
+
     def figures(group: Sequence[CaseFacts]) -> Figures:
         closed = [c for c in group if c.closed_at is not None]
-        days = sorted(handling_days(c) for c in closed)
+        days = sorted(d for c in closed if (d := handling[c.case_id]) is not None)
 
         def count(test: Callable[[CaseFacts], bool]) -> int:
             return sum(1 for c in group if test(c))
@@ -106,7 +111,8 @@ def complaint_report(cases: Sequence[CaseFacts], calendar: BusinessCalendar,
         return Figures(
             received=len(group), closed=len(closed), open=len(group) - len(closed),
             resolved_on_spot=count(lambda c: c.close_reason == "resolved_on_spot"),
-            replied_in_time=count(in_time), extended=count(lambda c: c.extended),
+            replied_in_time=count(lambda c: replied_in_time[c.case_id]),
+            extended=count(lambda c: c.extended),
             breached=count(lambda c: c.ever_breached), reopened=count(lambda c: c.reopened > 0),
             satisfied=count(lambda c: c.close_reason == "client_satisfied"),
             withdrawn=count(lambda c: c.close_reason == "withdrawn"),

@@ -25,7 +25,7 @@ from temporalio.testing import WorkflowEnvironment
 from caseflow.config import Settings
 from caseflow.http.app import create_app
 from tests.complaint_stack import ComplaintStack, complaint_stack
-from tests.web_stack import PASSWORD, WebUsers, web_users
+from tests.web_stack import PASSWORD, WebUsers, identified_client, web_users
 from workflows.complaint_messages import workflow_id
 
 CHROMIUM = "/usr/bin/chromium"
@@ -237,18 +237,8 @@ async def test_the_worklist_soonest_first_and_marked_when_breached(site: Site) -
 
 
 async def test_my_clients_by_next_contact_and_a_clients_steps(site: Site) -> None:
-    from domain.access import Principal, Role
-    from domain.client.commands import Identify
-    from domain.client.model import Assessment
-
     officer_name = site.users.names["officer"]
-    officer = Principal(name=officer_name, role=Role.CASE_OFFICER, outlet=site.users.outlet)
-    client_id = f"K-{uuid.uuid4().hex[:8]}"
-    await site.stack.parts.clients.identify(Identify(
-        actor=officer_name, at=await site.stack.now(), client_id=client_id,
-        outlet=site.users.outlet, assessment=Assessment(
-            deposits_10k=600, loans_10k=0, intermediary_products=2, family=3, occupation=4,
-            social_standing=3)), by=officer)
+    client_id = await identified_client(site.stack, site.users)
     page = await site.signed_in("officer")
     await page.goto(f"{site.url}/web/clients/{client_id}")
     await expect(page.locator(".stage")).to_have_text("关系维护", timeout=WAIT_MS)

@@ -19,7 +19,14 @@ from caseflow.identity.users import add_user, list_users
 from domain.access import Principal, Role
 from tests.complaint_stack import ComplaintStack
 from tests.waiting import until
-from tests.web_stack import PASSWORD, WebUsers, form_token, sign_in, web_users
+from tests.web_stack import (
+    PASSWORD,
+    WebUsers,
+    form_token,
+    identified_client,
+    sign_in,
+    web_users,
+)
 from workflows.complaint_messages import workflow_id
 
 
@@ -304,18 +311,10 @@ async def test_admins_add_users_and_set_passwords_and_nobody_else_does(
 async def test_the_outlet_heads_work_retention_and_clients_handed_over(
     web: tuple[ComplaintStack, WebUsers]
 ) -> None:
-    from domain.client.commands import Identify
-    from domain.client.model import Assessment
-
     stack, users = web
     officer, officer2 = users.names["officer"], users.names["officer2"]
     by = Principal(name=officer, role=Role.CASE_OFFICER, outlet=users.outlet)
-    clients = [f"K-{uuid.uuid4().hex[:8]}" for _ in range(2)]
-    for client_id in clients:
-        await stack.parts.clients.identify(Identify(
-            actor=officer, at=await stack.now(), client_id=client_id, outlet=users.outlet,
-            assessment=Assessment(deposits_10k=600, loans_10k=0, intermediary_products=2,
-                                  family=3, occupation=4, social_standing=3)), by=by)
+    clients = [await identified_client(stack, users) for _ in range(2)]
 
     async def stored(client_id: str) -> bool:
         return await stack.store.stream_version(f"client-{client_id}") > 0

@@ -41,6 +41,15 @@ async def list_clients(
     return [ClientSummary.model_validate(dict(r)) for r in rows]
 
 
+async def client_managers(pool: asyncpg.Pool, outlets: Sequence[str] | None) -> list[str]:
+    """The managers named for the units' clients, by name."""
+    rows = await pool.fetch(
+        "SELECT DISTINCT manager FROM client_profiles WHERE manager IS NOT NULL"
+        " AND ($1::text[] IS NULL OR outlet = ANY($1)) ORDER BY manager",
+        list(outlets) if outlets is not None else None)
+    return [r["manager"] for r in rows]
+
+
 async def client_outlet(pool: asyncpg.Pool, client_id: str) -> tuple[bool, str | None]:
     """(known, outlet) of a client, from the list."""
     async with pool.acquire() as conn:

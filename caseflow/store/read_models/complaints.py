@@ -38,13 +38,15 @@ async def list_cases(
     outlets: Sequence[str] | None = None,
     handler: str | None = None,
     due_before: datetime | None = None,
+    due_after: datetime | None = None,
     breached: bool | None = None,
     open_only: bool = False,
     limit: int = 200,
     offset: int = 0,
 ) -> list[CaseSummary]:
     """The worklist: cases matching every given filter (`outlets`: in any of them; `open_only`:
-    not closed), soonest deadline first, `limit` of them after the first `offset`."""
+    not closed; due before `due_before` and after `due_after`), soonest deadline first, `limit`
+    of them after the first `offset`."""
     async with pool.acquire() as conn:
         rows = await conn.fetch(
             """
@@ -55,10 +57,11 @@ async def list_cases(
               AND ($4::timestamptz IS NULL OR due_at < $4)
               AND ($5::boolean IS NULL OR breached = $5)
               AND (NOT $7 OR status <> 'closed')
+              AND ($9::timestamptz IS NULL OR due_at > $9)
             ORDER BY due_at NULLS LAST, case_id LIMIT $6 OFFSET $8
             """,
             status, list(outlets) if outlets is not None else None, handler, due_before,
-            breached, limit, open_only, offset,
+            breached, limit, open_only, offset, due_after,
         )
     return [CaseSummary.model_validate(dict(r)) for r in rows]
 
