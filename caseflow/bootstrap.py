@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,6 +37,7 @@ from caseflow.delivery.channels import (
     WebhookChannel,
     WebhookSettings,
 )
+from caseflow.identity.organisation import unit_exists
 from caseflow.messages import MessageTemplates
 from caseflow.policy.calendar import official_calendar
 from caseflow.policy.categories import complaint_categories
@@ -191,7 +193,9 @@ def bootstrap(
         complaints=ComplaintService(temporal, queue, policy=policy,
                                     calendar=book.for_years,
                                     categories=complaint_categories(
-                                        settings.complaint_categories)),
+                                        settings.complaint_categories),
+                                    known_unit=partial(unit_exists, pool)
+                                    if pool is not None else None),
         calendar=CalendarService(pool, temporal, queue, book, settings.calendar_batch_size)
         if pool is not None else None,
         calendar_book=book,

@@ -70,14 +70,19 @@ class AccessDeniedError(DomainError):
 # Steps that need more than any staff role of the outlet. Anything not listed needs a staff role.
 COMPLAINT_ROLES: dict[str, frozenset[Role]] = {
     "decide_extension": frozenset({Role.SUPERVISOR}),
+    "extend_regulatory_deadline": frozenset({Role.SUPERVISOR}),
 }
+HOLDER_STEPS = frozenset({"accept_escalation", "answer_escalation"})
+"""Steps only the unit a case is escalated to takes (its staff, or a unit above it)."""
 CLIENT_ROLES: dict[str, frozenset[Role]] = {
     "reassign_manager": frozenset({Role.OUTLET_HEAD}),  # the sub-branch head (支行行长)
 }
 SYSTEM_STEPS: dict[str, frozenset[str]] = {
     "caseflow-sla-clock": frozenset({"raise_warning", "record_breach", "escalate_overdue",
                                      "acknowledge_client", "clock", "remind_feedback",
-                                     "close_no_response"}),
+                                     "close_no_response", "raise_regulatory_warning",
+                                     "record_regulatory_breach", "raise_follow_up_due",
+                                     "mark_corrective_action_overdue"}),
     "caseflow-complaints": frozenset({"link_complaint"}),
     "caseflow-messages": frozenset({"record_client_notice"}),
     "caseflow-calendar": frozenset({"recompute_deadline"}),
@@ -96,11 +101,12 @@ CALENDAR = Principal(name="caseflow-calendar", role=Role.SYSTEM)
 """Brings a confirmed calendar change to the open cases it touches."""
 
 
-def check_staff(principal: Principal | None, actor: str, outlet: str | None, step: str
-                ) -> Principal:
-    """A staff role of the outlet that owns the case or client, acting as themselves (the
-    command's actor is the authenticated user); or one of caseflow's own principals taking one
-    of its own steps. Returns the principal (never None: a step nobody sent is refused)."""
+def check_staff(principal: Principal | None, actor: str, outlet: str | None, step: str,
+                holder: str | None = None) -> Principal:
+    """A staff role of the outlet that owns the case or client (or of the higher unit that
+    holds an escalated case), acting as themselves (the command's actor is the authenticated
+    user); or one of caseflow's own principals taking one of its own steps. Returns the
+    principal (never None: a step nobody sent is refused)."""
     if principal is None:
         raise AccessDeniedError(f"{_words(step)} names no sender: every step is sent by a "
                                 "user or by caseflow itself", rule="no_principal")
@@ -117,15 +123,23 @@ def check_staff(principal: Principal | None, actor: str, outlet: str | None, ste
             "only the outlet's staff change cases and clients")
     if step in SYSTEM_ONLY:
         raise AccessDeniedError(f"{_words(step)} is done by caseflow itself, not by a user")
-    _require_scope(principal, outlet)
+    _require_scope(principal, outlet, holder)
     return principal
 
 
 def check_complaint_step(
     principal: Principal | None, actor: str, outlet: str | None, step: str, *,
-    letter_reply: bool = False,
+    letter_reply: bool = False, holder: str | None = None,
 ) -> None:
-    principal = check_staff(principal, actor, outlet, step)
+    """`holder`: the higher unit an escalated case is with; its staff act on the case too, and
+    only they accept the escalation and answer it."""
+    if step in HOLDER_STEPS:
+        if holder is None:
+            raise AccessDeniedError(f"the case is not escalated to a unit: no one may "
+                                    f"{_words(step)}", rule="not_escalated")
+        principal = check_staff(principal, actor, holder, step)
+    else:
+        principal = check_staff(principal, actor, outlet, step, holder)
     needed = COMPLAINT_ROLES.get(step)
     if letter_reply:  # seed 001: a letter or fax goes out only once the outlet head confirmed it
         needed = frozenset({Role.OUTLET_HEAD})
@@ -143,21 +157,25 @@ def check_client_step(
     _require(principal, needed, step)
 
 
-def check_read(principal: Principal, outlet: str | None) -> None:
-    """Staff read their outlet's records; auditors read everything; admins none."""
+def check_read(principal: Principal, outlet: str | None, holder: str | None = None) -> None:
+    """Staff read their outlet's records (and the cases escalated to their unit); auditors
+    read everything; admins none."""
     if principal.role == Role.AUDITOR:
         return
     if not principal.role.is_staff:
         raise AccessDeniedError(f"{principal.name} is {_a(principal.role)}: no access to cases "
                                 "or clients")
-    _require_scope(principal, outlet)
+    _require_scope(principal, outlet, holder)
 
 
-def _require_scope(principal: Principal, outlet: str | None) -> None:
-    if outlet is not None and outlet != principal.outlet and outlet not in principal.scope:
-        raise AccessDeniedError(
-            f"{principal.name} works for {principal.outlet}, and {outlet} is not within it",
-            rule="other_outlet")
+def _require_scope(principal: Principal, outlet: str | None, holder: str | None = None
+                   ) -> None:
+    units = {principal.outlet, *principal.scope}
+    if outlet is None or outlet in units or (holder is not None and holder in units):
+        return
+    raise AccessDeniedError(
+        f"{principal.name} works for {principal.outlet}, and {outlet} is not within it",
+        rule="other_outlet")
 
 
 def visible_outlets(principal: Principal, outlet: str | None) -> list[str] | None:

@@ -40,12 +40,15 @@ class DayZero(StrEnum):
 
 FIRST_POLICY_VERSION = "sla-2026.1"
 VERSIONS_BEFORE_FEEDBACK = frozenset({FIRST_POLICY_VERSION, "sla-2026.2"})
+VERSIONS_BEFORE_OUTER_CLOCKS = VERSIONS_BEFORE_FEEDBACK | {"sla-2026.3"}
+"""Policies before sla-2026.4: no regulator's clock, no satisfaction follow-up, corrective
+actions and media details not followed (their cases replay as they ran)."""
 
 
 class SlaPolicy(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    version: str = "sla-2026.3"
+    version: str = "sla-2026.4"
     day_zero: DayZero = DayZero.RECEIPT
     time_zone: str = "Asia/Shanghai"
     reply_working_days: int = Field(default=3, ge=1, le=60)
@@ -67,6 +70,26 @@ class SlaPolicy(BaseModel):
     """After the reply, a case whose client's opinion never came is closed as "no response" at
     the end of this working day (None: it waits; policies before sla-2026.3)."""
 
+    regulatory_days: int | None = Field(default=15, ge=1, le=90)
+    """The regulator's outer clock: the bank decides and tells the client within this many
+    calendar days after the day of receipt (day 0), whatever the working-day SLA says; it stops
+    at the first reply (None: no such clock; policies before sla-2026.4)."""
+    regulatory_extended_days: int = Field(default=30, ge=1, le=180)
+    """With a supervisor's approval, for a complex case: at most this many calendar days."""
+    regulatory_warning_days: int = Field(default=3, ge=0, le=30)
+    """The regulator's clock warns at the warning time this many calendar days before its
+    last day."""
+    satisfaction_follow_up_working_days: int | None = Field(default=5, ge=1, le=60)
+    """After a case closes on a reply (client satisfied, or no response), the handler follows
+    up whether the client is satisfied with the result, this many working days later (seed 000;
+    None: no follow-up, policies before sla-2026.4)."""
+    corrective_actions_followed: bool = True
+    """A fault needs its responsible party, apology, remedy and a corrective action with a due
+    date, whose own clock raises an alarm when it is overdue (False before sla-2026.4)."""
+    media_details_required: bool = True
+    """A media-attention escalation records the media outlet, the questions and who was
+    informed (False before sla-2026.4)."""
+
     @field_validator("time_zone")
     @classmethod
     def _a_real_time_zone(cls, zone: str) -> str:
@@ -82,7 +105,11 @@ class SlaPolicy(BaseModel):
         """Cases recorded under sla-2026.1 carry no `day_zero`: they keep its counting. Cases
         recorded before sla-2026.3 carry no after-reply periods: they keep waiting for the
         client's opinion (so their histories replay as they ran)."""
-        if not isinstance(data, dict) or data.get("version") not in VERSIONS_BEFORE_FEEDBACK:
+        if not isinstance(data, dict) or data.get("version") not in VERSIONS_BEFORE_OUTER_CLOCKS:
+            return data
+        data = {"regulatory_days": None, "satisfaction_follow_up_working_days": None,
+                "corrective_actions_followed": False, "media_details_required": False, **data}
+        if data.get("version") not in VERSIONS_BEFORE_FEEDBACK:
             return data
         data = {"feedback_reminder_working_days": None, "no_response_close_working_days": None,
                 **data}
@@ -95,6 +122,11 @@ class SlaPolicy(BaseModel):
         remind, close = self.feedback_reminder_working_days, self.no_response_close_working_days
         if remind is not None and close is not None and close <= remind:
             raise ValueError("the no-response close comes after the feedback reminder")
+        if self.regulatory_days is not None and (
+                self.regulatory_extended_days < self.regulatory_days
+                or self.regulatory_warning_days >= self.regulatory_days):
+            raise ValueError("the regulator's extended period is at least its period, and its "
+                             "warning comes before the period ends")
         return self
 
 
@@ -163,6 +195,16 @@ def deadline_from(
         received_on=start_day,
         provisional_years=tuple(sorted(set(assumed) | set(counted))),
     )
+
+
+def calendar_days_after(start: datetime, days: int, policy: SlaPolicy) -> datetime:
+    """The end of the `days`-th calendar day after the local day of `start` (day 0)."""
+    zone = ZoneInfo(policy.time_zone)
+    return _at_local(local_date(start, zone) + timedelta(days=days + 1), time(0, 0), zone)
+
+
+def end_of_local_day(day: date, policy: SlaPolicy) -> datetime:
+    return _at_local(day + timedelta(days=1), time(0, 0), ZoneInfo(policy.time_zone))
 
 
 def recomputed(deadline: Deadline, calendar: BusinessCalendar, policy: SlaPolicy) -> Deadline:

@@ -36,12 +36,13 @@ class ApiStack:
         return await self.http.get(path, params=params, headers=self.auth(who))
 
 
-USERS = {  # who: (role, same outlet as the cases?)
+USERS: dict[str, tuple[Role, bool | str]] = {  # who: (role, same outlet as the cases? or a unit)
     "officer": (Role.CASE_OFFICER, True),
     "officer2": (Role.CASE_OFFICER, True),
     "supervisor": (Role.SUPERVISOR, True),
     "head": (Role.OUTLET_HEAD, True),
     "stranger": (Role.CASE_OFFICER, False),  # an officer of another outlet
+    "csm": (Role.SUPERVISOR, "branch-sh-csm"),  # the branch's service management (demo units)
     "auditor": (Role.AUDITOR, False),
     "admin": (Role.ADMIN, False),
 }
@@ -55,7 +56,8 @@ async def api_stack(stack: ComplaintStack) -> AsyncIterator[ApiStack]:
     tokens, names = {}, {}
     for who, (role, local) in USERS.items():
         name = f"{who}-{run}"
-        bound = (outlet if local else f"elsewhere-{run}") if role.is_staff else None
+        bound = (local if isinstance(local, str) else outlet if local else f"elsewhere-{run}"
+                 ) if role.is_staff else None
         tokens[who] = await add_user(parts.pool, Principal(name=name, role=role,
                                                                  outlet=bound), created_by="test")
         names[who] = name

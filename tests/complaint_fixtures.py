@@ -38,6 +38,18 @@ def findings(at_fault: bool = False, at: datetime = T0, **kw: Any) -> c.RecordFi
                             bank_at_fault=at_fault, **kw)
 
 
+FAULT: dict[str, Any] = dict(
+    corrective_action="retrain the counter staff on fee refunds", corrective_action_owner="head-9",
+    corrective_action_due=T0.date() + timedelta(days=30), responsible="counter 3",
+    apology="apologised in person", remedy="the fee was refunded")
+"""A complete fault record: the corrective action with owner and due date, who is responsible,
+the apology and the remedy."""
+
+
+def at_fault(at: datetime = T0, **kw: Any) -> c.RecordFindings:
+    return findings(True, at, **{**FAULT, **kw})
+
+
 def reply(at: datetime = T0 + timedelta(hours=2), **kw: Any) -> c.ReplyToClient:
     fields: dict[str, Any] = dict(actor="officer-1", at=at, method="in_person",
                                   content="refunded")

@@ -18,7 +18,9 @@ from temporalio.worker import Worker
 
 from activities.notify import OutboxOnly
 from caseflow.bootstrap import Parts, bootstrap
+from caseflow.cli.main import DEMO_ORGANISATION
 from caseflow.config import Settings
+from caseflow.identity.organisation import OrganisationFile, put_units
 from caseflow.services.complaints import ComplaintService, Started
 from caseflow.store import EventStore
 from domain.access import Principal, Role
@@ -36,7 +38,7 @@ def acting_as(command: Any, outlet: str) -> Principal:
     """The user a test's command comes from, when the test is not about access: its actor, in
     the role the step needs (a supervisor decides extensions, the outlet head sends letters)."""
     role = Role.CASE_OFFICER
-    if command.kind in ("decide_extension",):
+    if command.kind in ("decide_extension", "extend_regulatory_deadline"):
         role = Role.SUPERVISOR
     elif command.kind == "reassign_manager" or getattr(command, "method", None) in LETTER_METHODS:
         role = Role.OUTLET_HEAD
@@ -103,6 +105,12 @@ def parts_for(temporal: client.Client, pool: asyncpg.Pool | None, *,
                      task_queue=task_queue or f"tq-{uuid.uuid4()}", **overrides)
 
 
+async def put_demo_units(pool: asyncpg.Pool) -> None:
+    """The demo organisation's units (not its staff): escalations go to units that exist."""
+    demo = OrganisationFile.model_validate_json(DEMO_ORGANISATION.read_text("utf-8"))
+    await put_units(pool, demo.units)
+
+
 @asynccontextmanager
 async def complaint_stack(
     env: WorkflowEnvironment, pool: asyncpg.Pool | None, *, store: EventStore | None = None,
@@ -118,6 +126,8 @@ async def complaint_stack(
         overrides.setdefault("dispatcher", OutboxOnly())
     now = await env.get_current_time()
     today = now.astimezone(SHANGHAI).date()
+    if pool is not None:
+        await put_demo_units(pool)
     parts = parts_for(env.client, pool, store=store,
                       calendar=overrides.pop("calendar", calendar_around(today)),
                       clock=overrides.pop("clock", env.get_current_time), **overrides)

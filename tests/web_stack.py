@@ -15,12 +15,13 @@ from domain.access import Principal, Role
 from tests.complaint_stack import ComplaintStack
 
 PASSWORD = "Sunrise-2026-east"
-USERS = {  # who: (role, of the cases' outlet?)
+USERS: dict[str, tuple[Role, bool | str]] = {  # who: (role, of the cases' outlet? or a unit)
     "officer": (Role.CASE_OFFICER, True),
     "officer2": (Role.CASE_OFFICER, True),
     "supervisor": (Role.SUPERVISOR, True),
     "head": (Role.OUTLET_HEAD, True),
     "stranger": (Role.CASE_OFFICER, False),
+    "csm": (Role.SUPERVISOR, "branch-sh-csm"),  # the branch's service management (demo units)
     "auditor": (Role.AUDITOR, False),
 }
 
@@ -38,7 +39,8 @@ async def web_users(stack: ComplaintStack) -> WebUsers:
     names = {}
     for who, (role, local) in USERS.items():
         name = f"{who}-{run}"
-        unit = (outlet if local else elsewhere) if role.is_staff else None
+        unit = (local if isinstance(local, str) else outlet if local else elsewhere
+                ) if role.is_staff else None
         await add_user(stack.parts.pool, Principal(name=name, role=role, outlet=unit),
                        created_by="test")
         await set_password(stack.parts.pool, name, PASSWORD, set_by="test-admin")

@@ -3,8 +3,9 @@
 Officer commands arrive as the `command` update. Its validator runs the domain's `decide` on the
 current state, so an illegal step is rejected before anything reaches history or the store. The
 handler decides again under the lock, appends the events through an activity, folds them in,
-sends the notifications they call for, and wakes the SLA clock, which re-arms its timer for the
-next alarm (warning, breach, each rung of the escalation ladder).
+sends the notifications they call for, and wakes the case's clocks, which re-arm one timer for
+the first alarm due (the SLA warning, breach and each rung of the escalation ladder; the
+regulator's clock; the satisfaction follow-up after closing; each corrective action's due date).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         adopting,
         decide,
         fold,
+        has_work_left,
         initial_state,
         next_alarm,
     )
@@ -100,7 +102,9 @@ class ComplaintWorkflow:
             # One append: the case, its deadline and the acknowledgement of the expected time.
             await self._apply(start.registration,
                               AcknowledgeClient(actor=SLA_CLOCK.name, at=workflow.now()))
-        while self._state.status != Status.CLOSED:
+        # A closed case's workflow goes on while its satisfaction follow-up or a corrective
+        # action is outstanding (policies from sla-2026.4; earlier cases end at the close).
+        while has_work_left(self._state, self._rules):
             await self._wait_for_next_alarm()
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._state

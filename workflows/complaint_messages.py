@@ -66,7 +66,7 @@ def authorize(request: CommandRequest, state: ComplaintState) -> None:
     command = request.command
     letter = isinstance(command, ReplyToClient) and command.method in LETTER_METHODS
     check_complaint_step(request.by, command.actor, state.outlet, command.kind,
-                         letter_reply=letter)
+                         letter_reply=letter, holder=state.held_by)
 
 
 class ComplaintView(BaseModel):

@@ -13,7 +13,7 @@ from caseflow.config import Settings
 from caseflow.store.read_models.complaints import list_cases
 from domain.access import visible_outlets
 from domain.complaint import commands as c
-from domain.complaint.model import EscalationReason, ReplyMethod
+from domain.complaint.model import EscalationReason, FollowUpOutcome, ReplyMethod
 from domain.notifications import ClientContact
 from workflows.complaint_messages import ComplaintView, confirm_letter
 
@@ -34,6 +34,20 @@ def _show(view: ComplaintView) -> None:
         typer.echo(f"            {s.deadline.working_days} working days, calendar "
                    f"{s.deadline.calendar_version}")
     typer.echo(f"  extension {s.extension.value}")
+    if s.regulatory is not None:
+        typer.echo(f"  regulator {s.regulatory.due_at.astimezone(zone):%Y-%m-%d %H:%M %Z}, "
+                   f"{s.regulatory.days} calendar days"
+                   + (" RUN OUT" if s.regulatory_breached else "")
+                   + ("" if s.regulatory_running else " (stopped: replied or closed)"))
+    if s.held_by:
+        accepted = f", accepted by {s.escalation_accepted_by}" if s.escalation_accepted_by else ""
+        typer.echo(f"  held by   {s.held_by}{accepted}")
+    for action in s.corrective_actions:
+        state = "done" if not action.open else "OVERDUE" if action.overdue else "open"
+        typer.echo(f"  action {action.number}  {state}, {action.owner}, due "
+                   f"{action.due_at.astimezone(zone):%Y-%m-%d %H:%M %Z}")
+    if s.follow_up_pending:
+        typer.echo("  follow-up due: record it with `caseflow complaint follow-up`")
     if view.next_alarm:
         assert view.next_alarm_at is not None
         typer.echo(f"  next      {view.next_alarm} at "
@@ -115,11 +129,19 @@ def findings(
     at_fault: bool = typer.Option(False, "--bank-at-fault/--not-at-fault"),
     corrective_action: str | None = typer.Option(None),
     owner: str | None = typer.Option(None, help="owner of the corrective action"),
+    due: datetime | None = typer.Option(None, formats=["%Y-%m-%d"],
+                                        help="the corrective action's last day (YYYY-MM-DD)"),
+    responsible: str | None = typer.Option(None, help="who or which department is at fault"),
+    apology: str | None = typer.Option(None, help="the apology made to the client"),
+    remedy: str | None = typer.Option(None, help="the correction for this client"),
     token: str = TOKEN,
 ) -> None:
-    """Record the investigation's findings."""
+    """Record the investigation's findings; when the bank is at fault, the fault's record and
+    the corrective action (整改) with its owner and due date."""
     _step(token, case_id, c.RecordFindings, summary=summary, bank_at_fault=at_fault,
-          corrective_action=corrective_action, corrective_action_owner=owner)
+          corrective_action=corrective_action, corrective_action_owner=owner,
+          corrective_action_due=due.date() if due else None, responsible=responsible,
+          apology=apology, remedy=remedy)
 
 
 @app.command()
@@ -179,12 +201,57 @@ def escalate(
     case_id: str,
     reason: EscalationReason = typer.Option(..., help="beyond_authority, media_attention, "
                                             "client_dissatisfied"),
-    to: str = typer.Option(..., help="who takes it over"),
+    to: str = typer.Option(..., help="the unit that takes it over (e.g. branch-sh-csm)"),
     details: str = typer.Option(...),
+    media_outlet: str | None = typer.Option(None, help="media attention: which media"),
+    questions: str | None = typer.Option(None, help="media attention: what was asked"),
+    informed: list[str] = typer.Option([], help="media attention: who was informed"),
     token: str = TOKEN,
 ) -> None:
-    """Escalate the case to a higher level."""
-    _step(token, case_id, c.Escalate, reason=reason, to=to, details=details)
+    """Escalate the case to a higher unit (a media-attention case with its media details)."""
+    media = {"media_outlet": media_outlet, "questions": questions,
+             "informed": informed} if media_outlet or questions else None
+    _step(token, case_id, c.Escalate, reason=reason, to=to, details=details, media=media)
+
+
+@app.command("accept-escalation")
+def accept_escalation(case_id: str, token: str = TOKEN) -> None:
+    """The unit the case was escalated to takes it on."""
+    _step(token, case_id, c.AcceptEscalation)
+
+
+@app.command("answer-escalation")
+def answer_escalation(case_id: str, answer: str = typer.Option(...), token: str = TOKEN) -> None:
+    """The holding unit's answer or instruction; the case goes back to its outlet."""
+    _step(token, case_id, c.AnswerEscalation, answer=answer)
+
+
+@app.command("extend-regulatory")
+def extend_regulatory(case_id: str, reason: str = typer.Option(...), token: str = TOKEN) -> None:
+    """A complex case: extend the regulator's period (15 to 30 days; a supervisor)."""
+    _step(token, case_id, c.ExtendRegulatoryDeadline, reason=reason)
+
+
+@app.command("follow-up")
+def follow_up(
+    case_id: str,
+    outcome: FollowUpOutcome = typer.Option(..., help="satisfied, not_satisfied, unreachable"),
+    opinion: str = typer.Option(...),
+    then: str | None = typer.Option(None, help="reopen or escalate, when not satisfied"),
+    escalate_to: str | None = typer.Option(None),
+    token: str = TOKEN,
+) -> None:
+    """Record the satisfaction follow-up after closing."""
+    _step(token, case_id, c.RecordFollowUp, outcome=outcome, opinion=opinion, follow_up=then,
+          escalate_to=escalate_to)
+
+
+@app.command("complete-action")
+def complete_action(case_id: str, number: int = typer.Option(1, min=1),
+                    outcome: str = typer.Option(..., help="what was done"),
+                    token: str = TOKEN) -> None:
+    """A corrective action is done (also after the case closed)."""
+    _step(token, case_id, c.CompleteCorrectiveAction, number=number, outcome=outcome)
 
 
 @app.command()
@@ -208,14 +275,19 @@ def worklist(
     outlet: str | None = typer.Option(None),
     handler: str | None = typer.Option(None),
     breached: bool | None = typer.Option(None, "--breached/--not-breached"),
+    corrective_open: bool = typer.Option(False, help="only cases with an open corrective "
+                                         "action, soonest due first"),
+    follow_up_due: bool = typer.Option(False, help="only closed cases to follow up"),
     limit: int = typer.Option(50, min=1, max=1000),
     token: str = TOKEN,
 ) -> None:
-    """The worklist: cases matching every filter, soonest deadline first (staff: their outlet)."""
+    """The worklist: cases matching every filter, soonest deadline first (staff: their unit's
+    and the cases escalated to it)."""
 
     rows = run_as(token, lambda session: list_cases(
         session.services.pool, status=status, outlets=visible_outlets(session.user, outlet),
-        handler=handler, breached=breached, limit=limit))
+        handler=handler, breached=breached, limit=limit, corrective_open=corrective_open,
+        follow_up_pending=follow_up_due))
     zone = Settings().zone
     typer.echo(f"{'case':<16} {'status':<13} {'handler':<14} {'outlet':<12} "
                f"{'due (' + zone.key + ')':<22} breached")

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import typer
 
 from caseflow.cli.session import TOKEN, Session, fail, run_as
-from caseflow.services.reports import log_csv, report_csv
+from caseflow.services.reports import log_csv, log_xlsx, report_csv, report_xlsx
 from domain.complaint.report import CaseFacts, ComplaintReport
 
 app = typer.Typer(help="Complaint reports.", no_args_is_help=True)
+XLSX = typer.Option(None, "--xlsx", dir_okay=False,
+                    help="write an Excel workbook to this file (the CSV's rows)")
+
+
+def _write(path: Path, workbook: bytes) -> None:
+    path.write_bytes(workbook)
+    typer.echo(f"wrote {path}")
 
 
 def _day(text: str, option: str) -> date:
@@ -27,10 +35,13 @@ def complaints(
     outlet: str | None = typer.Option(None, help="one unit (default: all you may see)"),
     as_csv: bool = typer.Option(False, "--csv", help="CSV instead of the summary"),
     as_json: bool = typer.Option(False, "--json", help="JSON instead of the summary"),
+    xlsx: Path | None = XLSX,
     token: str = TOKEN,
 ) -> None:
     """The statistics of the cases received in the period, with their breakdowns."""
     start, end = _day(first, "--from"), _day(last, "--to")
+    if xlsx is not None and (as_csv or as_json):
+        raise fail("--xlsx writes a file: not with --csv or --json")
 
     async def work(session: Session) -> ComplaintReport:
         try:
@@ -39,6 +50,9 @@ def complaints(
             raise fail(str(exc)) from exc
 
     report = run_as(token, work)
+    if xlsx is not None:
+        _write(xlsx, report_xlsx(report))
+        return
     if as_csv or as_json:
         typer.echo(report_csv(report) if as_csv else report.model_dump_json(indent=2), nl=False)
         return
@@ -61,12 +75,17 @@ def complaints(
 def log(
     day: str = typer.Option(..., help="the day (YYYY-MM-DD)"),
     outlet: str | None = typer.Option(None, help="one outlet (default: all you may see)"),
+    xlsx: Path | None = XLSX,
     token: str = TOKEN,
 ) -> None:
-    """An outlet's complaint log of a day, as CSV."""
+    """An outlet's complaint log of a day, as CSV (or an Excel workbook with --xlsx)."""
     on = _day(day, "--day")
 
     async def work(session: Session) -> list[CaseFacts]:
         return await session.services.reports.daily_log(session.user, on, outlet)
 
-    typer.echo(log_csv(run_as(token, work)), nl=False)
+    cases = run_as(token, work)
+    if xlsx is not None:
+        _write(xlsx, log_xlsx(cases))
+        return
+    typer.echo(log_csv(cases), nl=False)

@@ -48,7 +48,8 @@ COMPLAINT_STEPS: dict[str, tuple[type[Command], type[Body]]] = {
         cls, also_filled_in=frozenset({"confirmed_by_outlet_head"})))
     for cls in (pc.ResolveOnSpot, pc.AssignHandler, pc.RecordFindings, pc.RequestExtension,
                 pc.DecideExtension, pc.Escalate, pc.ReplyToClient, pc.RecordFeedback,
-                pc.Withdraw, pc.AddNote)
+                pc.Withdraw, pc.AddNote, pc.AcceptEscalation, pc.AnswerEscalation,
+                pc.ExtendRegulatoryDeadline, pc.RecordFollowUp, pc.CompleteCorrectiveAction)
 }
 
 IdentifyBody = body_for(cc.Identify)

@@ -66,13 +66,19 @@ async def worklist(
     handler: QueryName = None,
     due_before: Annotated[AwareDatetime | None, Query()] = None,
     breached: bool | None = None,
+    corrective_open: bool = False,
+    follow_up_due: bool = False,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[CaseSummary]:
     """Staff see the cases of their unit and every unit below it (or of one of them, with
-    `outlet`); auditors see every outlet."""
+    `outlet`), and the cases escalated to them; auditors see every outlet.
+    `corrective_open`: only cases with an open corrective action (the unit's list of them,
+    soonest due first); `follow_up_due`: only closed cases whose satisfaction follow-up is
+    due."""
     return await list_cases(services.pool, status=status_.value if status_ else None,
                             outlets=visible_outlets(user, outlet), handler=handler,
-                            due_before=due_before, breached=breached, limit=limit)
+                            due_before=due_before, breached=breached, limit=limit,
+                            corrective_open=corrective_open, follow_up_pending=follow_up_due)
 
 
 def _add_step(path: str, command_type: type[Command], body_type: type[Body]) -> None:

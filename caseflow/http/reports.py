@@ -1,17 +1,17 @@
-"""/reports: complaint statistics for a unit and a period (JSON or CSV) and an outlet's daily
-complaint log (supervisors and outlet heads: their units; auditors: all). Read-only."""
+"""/reports: complaint statistics for a unit and a period (JSON, CSV or XLSX) and an outlet's
+daily complaint log (supervisors and outlet heads: their units; auditors: all). Read-only."""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, status
 from fastapi.responses import Response
 
 from caseflow.http.auth import Services, User
 from caseflow.http.paths import QueryName
-from caseflow.services.reports import log_csv, report_csv
+from caseflow.services.reports import XLSX, log_csv, log_xlsx, report_csv, report_xlsx
 from domain.complaint.report import CaseFacts, ComplaintReport
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -20,6 +20,14 @@ From = Annotated[date, Query(alias="from", ge=date(2000, 1, 1), le=date(2100, 12
                              description="first day of receipt")]
 To = Annotated[date, Query(alias="to", ge=date(2000, 1, 1), le=date(2100, 12, 31),
                            description="last day of receipt")]
+CSV = "text/csv; charset=utf-8"
+
+
+def _file(media_type: str, what: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI answer of a download route: a file of that type, not JSON."""
+    text = media_type.startswith("text/")
+    schema = {"type": "string"} if text else {"type": "string", "format": "binary"}
+    return {200: {"description": what, "content": {media_type.split(";")[0]: {"schema": schema}}}}
 
 
 @router.get("/complaints", summary="Complaint statistics of the cases received in a period")
@@ -31,12 +39,22 @@ async def complaints(user: User, services: Services, first: From, last: To,
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
 
 
-@router.get("/complaints.csv", summary="The same, as CSV (one row per dimension and value)")
+@router.get("/complaints.csv", summary="The same, as CSV (one row per dimension and value)",
+            response_class=Response, responses=_file(CSV, "The report as CSV"))
 async def complaints_csv(user: User, services: Services, first: From, last: To,
                          outlet: QueryName = None) -> Response:
     report = await complaints(user, services, first, last, outlet)
-    return Response(report_csv(report), media_type="text/csv; charset=utf-8", headers={
+    return Response(report_csv(report), media_type=CSV, headers={
         "Content-Disposition": f'attachment; filename="complaints-{first}-{last}.csv"'})
+
+
+@router.get("/complaints.xlsx", summary="The same, as an Excel workbook (the CSV's rows)",
+            response_class=Response, responses=_file(XLSX, "The report as a workbook"))
+async def complaints_xlsx(user: User, services: Services, first: From, last: To,
+                          outlet: QueryName = None) -> Response:
+    report = await complaints(user, services, first, last, outlet)
+    return Response(report_xlsx(report), media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="complaints-{first}-{last}.xlsx"'})
 
 
 @router.get("/complaints/log", summary="An outlet's complaint log of a day (投诉登记簿)")
@@ -45,9 +63,19 @@ async def daily_log(user: User, services: Services, day: Day,
     return await services.reports.daily_log(user, day, outlet)
 
 
-@router.get("/complaints/log.csv", summary="The day's complaint log as CSV")
+@router.get("/complaints/log.csv", summary="The day's complaint log as CSV",
+            response_class=Response, responses=_file(CSV, "The log as CSV"))
 async def daily_log_csv(user: User, services: Services, day: Day,
                         outlet: QueryName = None) -> Response:
     cases = await services.reports.daily_log(user, day, outlet)
-    return Response(log_csv(cases), media_type="text/csv; charset=utf-8", headers={
+    return Response(log_csv(cases), media_type=CSV, headers={
         "Content-Disposition": f'attachment; filename="complaint-log-{day}.csv"'})
+
+
+@router.get("/complaints/log.xlsx", summary="The day's complaint log as an Excel workbook",
+            response_class=Response, responses=_file(XLSX, "The log as a workbook"))
+async def daily_log_xlsx(user: User, services: Services, day: Day,
+                         outlet: QueryName = None) -> Response:
+    cases = await services.reports.daily_log(user, day, outlet)
+    return Response(log_xlsx(cases), media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="complaint-log-{day}.xlsx"'})

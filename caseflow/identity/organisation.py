@@ -169,6 +169,11 @@ async def put_staff(pool: asyncpg.Pool, member: StaffMember, *, changed_by: str)
             member.language, changed_by)
 
 
+async def unit_exists(pool: asyncpg.Pool, unit: str) -> bool:
+    return bool(await pool.fetchval("SELECT EXISTS (SELECT 1 FROM units WHERE unit_id = $1)",
+                                    unit))
+
+
 async def units_below(conn: asyncpg.Connection, unit: str) -> frozenset[str]:
     """Every unit under `unit`, at any depth (a user there acts on all of them)."""
     rows = await conn.fetch(_DESCENDANTS, unit)

@@ -165,9 +165,10 @@ async def execute_update(
 
 async def query_view(
     client: Client, workflow_id: str, result_type: type[T], not_found: Callable[[], CaseError],
-    by: Principal, outlet_of: Callable[[T], str | None],
+    by: Principal, outlet_of: Callable[[T], str | tuple[str | None, str | None] | None],
 ) -> T:
-    """The workflow's view, if `by` may read records of its outlet."""
+    """The workflow's view, if `by` may read records of its outlet (or of the unit holding
+    it: `outlet_of` may give (outlet, holder))."""
     handle = client.get_workflow_handle(workflow_id)
     try:
         view: T = await handle.query(names.VIEW, result_type=result_type)
@@ -175,8 +176,10 @@ async def query_view(
         if exc.status == RPCStatusCode.NOT_FOUND:
             raise not_found() from exc
         raise
+    units = outlet_of(view)
+    outlet, holder = units if isinstance(units, tuple) else (units, None)
     try:
-        check_read(by, outlet_of(view))
+        check_read(by, outlet, holder)
     except AccessDeniedError as error:
         raise refused(error) from error
     return view

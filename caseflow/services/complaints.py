@@ -25,7 +25,13 @@ from domain.access import AccessDeniedError, Principal, check_complaint_step
 from domain.calendar import BusinessCalendar
 from domain.complaint import Rules, decide, initial_state
 from domain.complaint.categories import Taxonomy
-from domain.complaint.commands import OfficerCommand, RegisterComplaint
+from domain.complaint.commands import (
+    Escalate,
+    OfficerCommand,
+    RecordFeedback,
+    RecordFollowUp,
+    RegisterComplaint,
+)
 from domain.errors import DomainError
 from domain.sla import SlaPolicy, local_date
 from workflows.client_messages import client_workflow_id
@@ -43,6 +49,8 @@ __all__ = ["AccessDenied", "CaseError", "CaseNotFoundError", "ComplaintService",
 
 CalendarSource = Callable[[Iterable[int]], Awaitable[BusinessCalendar]]
 """The working-day calendar in force for the given years (what a new case counts on)."""
+UnitLookup = Callable[[str], Awaitable[bool]]
+"""Whether the organisation has this unit."""
 
 
 class CaseNotFoundError(NotFoundError):
@@ -70,8 +78,12 @@ def same_registration(first: RegisterComplaint, again: RegisterComplaint,
 
 class ComplaintService:
     def __init__(self, client: Client, task_queue: str, *, policy: SlaPolicy,
-                 calendar: CalendarSource, categories: Taxonomy) -> None:
+                 calendar: CalendarSource, categories: Taxonomy,
+                 known_unit: UnitLookup | None = None) -> None:
+        """`known_unit`: the organisation's units, which escalations go to (None: a process
+        without the organisation's database, which checks no escalation target)."""
         self._client = client
+        self._known_unit = known_unit
         self._task_queue = task_queue
         self._policy = policy
         self._calendar = calendar
@@ -136,7 +148,13 @@ class ComplaintService:
         request_id: str | None = None,
     ) -> ComplaintView:
         """One officer step; `by` (the authenticated user) is checked by the case's workflow.
-        With a `request_id`, the same request sent again answers the first one's outcome."""
+        With a `request_id`, the same request sent again answers the first one's outcome. An
+        escalation to a unit the organisation does not have is refused here (`unknown_unit`)."""
+        target = escalation_target(command)
+        if target is not None and self._known_unit is not None \
+                and not await self._known_unit(target):
+            raise CaseError(f"there is no unit {target!r} in the organisation: a case is "
+                            "escalated to one of its units (e.g. branch-sh-csm)", "unknown_unit")
         return await execute_update(
             self._client, workflow_id(case_id), CommandRequest(command=command, by=by),
             ComplaintView, lambda: CaseNotFoundError(case_id), f"complaint case {case_id!r}",
@@ -145,4 +163,13 @@ class ComplaintService:
     async def view(self, case_id: str, by: Principal) -> ComplaintView:
         return await query_view(self._client, workflow_id(case_id), ComplaintView,
                                 lambda: CaseNotFoundError(case_id),
-                                by, lambda v: v.state.outlet)
+                                by, lambda v: (v.state.outlet, v.state.held_by))
+
+
+def escalation_target(command: OfficerCommand) -> str | None:
+    """The unit a step sends the case to, if it escalates it."""
+    if isinstance(command, Escalate):
+        return command.to
+    if isinstance(command, RecordFeedback | RecordFollowUp) and command.follow_up == "escalate":
+        return command.escalate_to
+    return None

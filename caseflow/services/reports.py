@@ -6,11 +6,17 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 import asyncpg
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from caseflow.calendar.book import CalendarBook
 from caseflow.services.sla_whatif import ASKERS
@@ -27,6 +33,7 @@ from domain.complaint.report import (
 from domain.sla import SlaPolicy, deadline_from
 
 MAX_DAYS = 366
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # its media type
 _FIGURES = """
     count(*) AS received, count(closed_at) AS closed, count(*) - count(closed_at) AS open,
     count(*) FILTER (WHERE close_reason = 'resolved_on_spot') AS resolved_on_spot,
@@ -150,27 +157,92 @@ class ReportService:
         return await self._facts(by, day, day, outlet)
 
 
+Cell = str | int | float | None
+"""One cell of a report's or a log's table: the CSV and the workbook are written from the same
+rows (None is an empty cell; numbers and booleans stay numbers and booleans in the workbook)."""
+
+
+def report_rows(report: ComplaintReport) -> list[list[Cell]]:
+    """The report as a table: a header, the total, then one row per dimension and value."""
+    names = list(Figures.model_fields)
+    return [["dimension", "value", *names],
+            ["total", "", *_cells(report.total)],
+            *([row.dimension, row.value, *_cells(row.figures)] for row in report.breakdowns)]
+
+
+def log_rows(cases: list[CaseFacts]) -> list[list[Cell]]:
+    """The daily log as a table: a header, then one row per case (times as the CSV writes
+    them: a workbook cell cannot hold a time zone)."""
+    names = list(CaseFacts.model_fields)
+    return [[*names], *([_cell(getattr(case, n)) for n in names] for case in cases)]
+
+
 def report_csv(report: ComplaintReport) -> str:
     """The report as CSV: the total, then one row per dimension and value."""
-    out = io.StringIO()
-    names = list(Figures.model_fields)
-    writer = csv.writer(out)
-    writer.writerow(["dimension", "value", *names])
-    writer.writerow(["total", "", *_cells(report.total)])
-    for row in report.breakdowns:
-        writer.writerow([row.dimension, row.value, *_cells(row.figures)])
-    return out.getvalue()
+    return _csv(report_rows(report))
 
 
 def log_csv(cases: list[CaseFacts]) -> str:
+    return _csv(log_rows(cases))
+
+
+def report_xlsx(report: ComplaintReport) -> bytes:
+    """The report as an Excel workbook: the same rows as the CSV."""
+    return _xlsx("complaints", report_rows(report))
+
+
+def log_xlsx(cases: list[CaseFacts]) -> bytes:
+    """The daily log as an Excel workbook: the same rows as the CSV."""
+    return _xlsx("complaint log", log_rows(cases))
+
+
+def _cells(figures: Figures) -> list[Cell]:
+    return [_cell(v) for v in figures.model_dump().values()]
+
+
+def _cell(value: object) -> Cell:
+    if value is None or isinstance(value, str | int | float):
+        return value
+    return str(value)  # a time, as the csv module would write it
+
+
+def _csv(rows: list[list[Cell]]) -> str:
     out = io.StringIO()
-    names = list(CaseFacts.model_fields)
-    writer = csv.writer(out)
-    writer.writerow(names)
-    for case in cases:
-        writer.writerow(["" if (v := getattr(case, n)) is None else v for n in names])
+    csv.writer(out).writerows(["" if v is None else v for v in row] for row in rows)
     return out.getvalue()
 
 
-def _cells(figures: Figures) -> list[object]:
-    return ["" if v is None else v for v in figures.model_dump().values()]
+def _xlsx(title: str, rows: list[list[Cell]]) -> bytes:
+    """One sheet: the header row in bold and frozen, each column as wide as its widest cell
+    (CJK characters count twice), between 8 and 50 characters. Every text stays text: one
+    beginning with "=" (a name typed by someone) is never made a formula, and the control
+    characters a workbook's XML cannot hold become U+FFFD."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    for n, width in enumerate(_widths(rows), start=1):
+        sheet.column_dimensions[get_column_letter(n)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    for number, row in enumerate(rows):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+                                 if isinstance(value, str) else value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # not "f", whatever it begins with
+            if number == 0:
+                cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _widths(rows: list[list[Cell]]) -> list[int]:
+    def width(value: Cell) -> int:
+        text = "" if value is None else str(value)
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    return [min(max(8, max(width(v) for v in column) + 2), 50)
+            for column in zip(*rows, strict=True)]

@@ -10,16 +10,17 @@ import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import AwareDatetime, BaseModel
 
-FieldKind = Literal["text", "textarea", "choice", "yes_no", "names", "moment", "number"]
+FieldKind = Literal["text", "textarea", "choice", "yes_no", "names", "moment", "number", "day"]
 LONG_TEXTS = frozenset({"description", "content", "summary", "details", "text", "opinion",
-                        "resolution", "reason", "note", "corrective_action", "client_request"})
+                        "resolution", "reason", "note", "corrective_action", "client_request",
+                        "questions", "answer", "remedy", "apology", "outcome"})
 HIDDEN = frozenset({"contact", "received_at"})
 """Fields a generic form leaves out (the registration page asks for the contact by parts)."""
 
@@ -39,18 +40,21 @@ def _without_none(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
-def form_fields(body: type[BaseModel], prefix: str = "") -> list[FormField]:
+def form_fields(body: type[BaseModel], prefix: str = "", *, within_optional: bool = False
+                ) -> list[FormField]:
     """The fields of a form for `body`; a nested model's fields are asked one by one, named
-    `outer.inner`."""
+    `outer.inner` (an optional nested model's fields are optional: left empty, it is left
+    out)."""
     fields = []
     for name, info in body.model_fields.items():
         if name in HIDDEN:
             continue
         annotation, optional = _without_none(info.annotation)
-        required = info.is_required() and not optional
+        required = info.is_required() and not optional and not within_optional
         named = prefix + name
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            fields += form_fields(annotation, f"{named}.")
+            fields += form_fields(annotation, f"{named}.",
+                                  within_optional=within_optional or not required)
         elif annotation is bool:
             fields.append(FormField(named, "yes_no", required=True))
         elif isinstance(annotation, type) and issubclass(annotation, enum.Enum):
@@ -63,6 +67,8 @@ def form_fields(body: type[BaseModel], prefix: str = "") -> list[FormField]:
             fields.append(FormField(named, "names", required))
         elif annotation in (datetime, AwareDatetime):
             fields.append(FormField(named, "moment", required))
+        elif annotation is date:
+            fields.append(FormField(named, "day", required))
         elif annotation in (int, Decimal):
             fields.append(FormField(named, "number", required))
         else:
@@ -96,4 +102,17 @@ def parsed(body: type[BaseModel], form: Mapping[str, str], zone: ZoneInfo | None
             into[name] = raw
         elif field.required:
             into[name] = ""  # refused by the body, with the field named
-    return values
+    return _without_empty(values)
+
+
+def _without_empty(values: dict[str, Any]) -> dict[str, Any]:
+    """An optional nested model left empty (or with only "no" answers and empty lists) is
+    left out."""
+    kept: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, dict):
+            value = _without_empty(value)
+            if not any(v not in (False, (), "") for v in value.values()):
+                continue
+        kept[name] = value
+    return kept

@@ -60,7 +60,7 @@ from domain.access import (
     check_complaint_step,
     visible_outlets,
 )
-from domain.complaint import decide
+from domain.complaint import binding_deadline, decide
 from domain.complaint.commands import RegisterComplaint
 from domain.complaint.state import ComplaintState
 from domain.complaint.summary import CaseSummary
@@ -417,7 +417,10 @@ PROBES: dict[str, dict[str, Any]] = {
     "escalate": {"reason": "beyond_authority", "to": "-", "details": "-"},
     "reply": {"method": "in_person", "content": "-"},
     "record_feedback": {"satisfied": True, "opinion": "-"}, "withdraw": {"reason": "-"},
-    "add_note": {"text": "-"},
+    "add_note": {"text": "-"}, "accept_escalation": {}, "answer_escalation": {"answer": "-"},
+    "extend_regulatory_deadline": {"reason": "-"},
+    "record_follow_up": {"outcome": "satisfied", "opinion": "-"},
+    "complete_corrective_action": {"number": 1, "outcome": "-"},
 }
 """A representative command of each step, to ask the domain whether the step applies to the
 case as it is now (an IllegalStepError: it does not; anything else: it does, content aside)."""
@@ -431,12 +434,15 @@ def offered_steps(state: ComplaintState, user: Principal, rules: Any, now: datet
     for path, (command_type, _) in COMPLAINT_STEPS.items():
         kind = command_type.model_fields["kind"].default
         try:
-            check_complaint_step(user, user.name, state.outlet, kind)
+            check_complaint_step(user, user.name, state.outlet, kind, holder=state.held_by)
         except AccessDeniedError:
             if not (kind == "reply" and user.role is Role.OUTLET_HEAD):
                 continue
+        fields = PROBES[kind]
+        if kind == "complete_corrective_action" and state.open_corrective_actions:
+            fields = {**fields, "number": state.open_corrective_actions[0].number}
         try:
-            probe = command_type(actor=user.name, at=now, **PROBES[kind])
+            probe = command_type(actor=user.name, at=now, **fields)
             decide(state, probe, rules)  # type: ignore[arg-type]
         except IllegalStepError:
             continue
@@ -473,6 +479,7 @@ async def _case(request: Request, services: Parts, session: WebSession, case_id:
         if deadline and view.state.clock_running and deadline.due_at > now else None)
     t = texts_for(request, services, session)
     return render(request, services, "case.html", session, case_id=case_id, view=view,
+                  binding=binding_deadline(view.state),
                   categories=services.complaints.categories,
                   state=view.state, history=timeline_lines(events, timeline(events), t),
                   steps=steps, days_left=days_left, done=done, failed=failed, error=error,

@@ -1,5 +1,5 @@
 """The complaint report page: a unit's statistics for a period of receipt, with its breakdowns
-and a CSV download (supervisors, outlet heads: their units; auditors: all)."""
+and its CSV and Excel downloads (supervisors, outlet heads: their units; auditors: all)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from caseflow.services.reports import MAX_DAYS, report_csv
+from caseflow.services.reports import MAX_DAYS, XLSX, report_csv, report_xlsx
 from caseflow.web.pages import Services, Signed, render, today_in
 from domain.complaint.report import DIMENSIONS, ComplaintReport
 
@@ -43,3 +43,11 @@ async def report_download(services: Services, session: Signed, first: date | Non
     start, end, report = await _report(services, session, first, last, outlet)
     return Response(report_csv(report), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="complaints-{start}-{end}.csv"'})
+
+
+@router.get(".xlsx")
+async def report_workbook(services: Services, session: Signed, first: date | None = None,
+                          last: date | None = None, outlet: str | None = None) -> Response:
+    start, end, report = await _report(services, session, first, last, outlet)
+    return Response(report_xlsx(report), media_type=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="complaints-{start}-{end}.xlsx"'})

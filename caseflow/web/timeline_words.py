@@ -39,8 +39,30 @@ ZH: dict[str, Words] = {
         f"（原为 {d['previous_handler']}）" if d.get("previous_handler") else ""),
     "findings_recorded": lambda d, t: ("我行有责" if d["bank_at_fault"] else "我行无责") + (
         f"；整改责任人 {d['corrective_action_owner']}" if d.get("corrective_action_owner")
-        else ""),
-    "case_escalated": lambda d, t: f"升级至 {d['to']}（{t.value(d['reason'])}）",
+        else "") + (f"；过错责任 {d['responsible']}" if d.get("responsible") else ""),
+    "case_escalated": lambda d, t: f"升级至 {d['to']}（{t.value(d['reason'])}）" + (
+        f"；媒体 {d['media']['media_outlet']}，记者问题：{d['media']['questions']}"
+        if d.get("media") else ""),
+    "corrective_action_opened": lambda d, t: (
+        f"整改措施 {d['number']}：{d['action']}；责任人 {d['owner']}，"
+        f"{t.due(_at(d['due_at']))} 前完成"),
+    "corrective_action_overdue": lambda d, t: (
+        f"整改措施 {d['number']} 已逾期（应于 {t.due(_at(d['due_at']))} 前完成）；提醒 "
+        f"{'、'.join(d['alerted'])}"),
+    "corrective_action_completed": lambda d, t: (
+        f"整改措施 {d['number']} 完成" + ("" if d["on_time"] else "（逾期完成）")
+        + f"：{d['outcome']}"),
+    "escalation_accepted": lambda d, t: f"{d['unit']} 受理",
+    "escalation_answered": lambda d, t: f"{d['unit']} 答复：{d['answer']}",
+    "regulatory_deadline_set": lambda d, t: (
+        f"{t.due(_at(d['due_at']))} 前作出处理决定并告知客户，共 {d['days']} 个自然日"
+        + ("（经批准延长）" if d["reason"] == "extended" else "")),
+    "regulatory_warning_raised": lambda d, t: f"监管处理期限 {t.due(_at(d['due_at']))}",
+    "regulatory_deadline_breached": lambda d, t: (
+        f"监管处理期限 {t.due(_at(d['due_at']))} 已过；报告 {'、'.join(d['alerted'])}"),
+    "satisfaction_follow_up_due": lambda d, t: (
+        f"{t.when(_at(d['closed_at']))} 结案，请回访；经办 {'、'.join(d['assigned_to'])}"),
+    "follow_up_recorded": lambda d, t: f"回访结果：{t.value(d['outcome'])}",
     "client_replied": lambda d, t: f"以{t.value(d['method'])}答复，" + (
         "在期限内" if d["within_deadline"] else "已超过期限"),
     "feedback_recorded": lambda d, t: "客户满意" if d["satisfied"] else "客户不满意",

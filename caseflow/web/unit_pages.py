@@ -22,6 +22,7 @@ from caseflow.store.read_models.clients import client_managers, list_clients
 from caseflow.store.read_models.complaints import (
     awaiting_extension_decision,
     escalated_cases,
+    held_cases,
     list_cases,
     open_by_handler,
     warnings_due,
@@ -86,6 +87,11 @@ async def dashboard(request: Request, services: Services, session: Signed,
         breached=await list_cases(services.pool, open_only=True, outlets=outlets,
                                   breached=True, limit=50),
         escalated=await escalated_cases(services.pool, outlets),
+        held=await held_cases(services.pool, outlets),
+        corrective=await list_cases(services.pool, outlets=outlets, corrective_open=True,
+                                    limit=50),
+        follow_ups=await list_cases(services.pool, outlets=outlets, follow_up_pending=True,
+                                    limit=50),
         moved=moved, refused=refused, request_id=secrets.token_urlsafe(16))
 
 

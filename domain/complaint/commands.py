@@ -5,13 +5,21 @@ Every command carries who asks (`actor`) and when (`at`): the domain never reads
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, Field
 
 from domain.calendar import BusinessCalendar
-from domain.complaint.model import Channel, ClientTier, EscalationReason, ReplyMethod
+from domain.complaint.model import (
+    Channel,
+    ClientTier,
+    EscalationReason,
+    FollowUpOutcome,
+    MediaDetails,
+    ReplyMethod,
+)
 from domain.messages import Command as _Command
 from domain.messages import Identifier, Name, Text
 from domain.notifications import Channel as NoticeChannel
@@ -55,6 +63,14 @@ class RecordFindings(_Command):
     bank_at_fault: bool
     corrective_action: Text | None = None
     corrective_action_owner: Name | None = None
+    corrective_action_due: date | None = None
+    """The last day (local) by which the corrective action (整改) is done."""
+    responsible: Name | None = None
+    """Who, or which department, is responsible for the fault."""
+    apology: Text | None = None
+    """The apology made to the client."""
+    remedy: Text | None = None
+    """The correction for this client (the individual remedy)."""
 
 
 class RequestExtension(_Command):
@@ -72,7 +88,47 @@ class Escalate(_Command):
     kind: Literal["escalate"] = "escalate"
     reason: EscalationReason
     to: Name
+    """The unit the case goes to (checked against the organisation by caseflow's services)."""
     details: Text
+    media: MediaDetails | None = None
+
+
+class AcceptEscalation(_Command):
+    """The unit the case was escalated to takes it on."""
+
+    kind: Literal["accept_escalation"] = "accept_escalation"
+
+
+class AnswerEscalation(_Command):
+    """The holding unit's answer or instruction; the case goes back to its outlet."""
+
+    kind: Literal["answer_escalation"] = "answer_escalation"
+    answer: Text
+
+
+class ExtendRegulatoryDeadline(_Command):
+    """A complex case: the regulator's period is extended (a supervisor approves)."""
+
+    kind: Literal["extend_regulatory_deadline"] = "extend_regulatory_deadline"
+    reason: Text
+
+
+class RecordFollowUp(_Command):
+    """The outcome of the satisfaction follow-up after closing."""
+
+    kind: Literal["record_follow_up"] = "record_follow_up"
+    outcome: FollowUpOutcome
+    opinion: Text
+    follow_up: Literal["reopen", "escalate"] | None = None
+    escalate_to: Name | None = None
+
+
+class CompleteCorrectiveAction(_Command):
+    kind: Literal["complete_corrective_action"] = "complete_corrective_action"
+    number: int = Field(ge=1)
+    """Which of the case's corrective actions (1 for the first)."""
+    outcome: Text
+    """What was done."""
 
 
 class ReplyToClient(_Command):
@@ -148,10 +204,29 @@ class CloseForNoResponse(_Command):
     kind: Literal["close_no_response"] = "close_no_response"
 
 
+class RaiseRegulatoryWarning(_Command):
+    kind: Literal["raise_regulatory_warning"] = "raise_regulatory_warning"
+
+
+class RecordRegulatoryBreach(_Command):
+    kind: Literal["record_regulatory_breach"] = "record_regulatory_breach"
+
+
+class RaiseFollowUpDue(_Command):
+    """The satisfaction follow-up of a closed case falls due: its handler is asked."""
+
+    kind: Literal["raise_follow_up_due"] = "raise_follow_up_due"
+
+
+class MarkCorrectiveActionOverdue(_Command):
+    kind: Literal["mark_corrective_action_overdue"] = "mark_corrective_action_overdue"
+
+
 OfficerCommand = Annotated[
     RegisterComplaint | ResolveOnSpot | AssignHandler | RecordFindings | RequestExtension
     | DecideExtension | Escalate | ReplyToClient | RecordFeedback | Withdraw | AddNote
-    | RecordClientNotice | RecomputeDeadline,
+    | RecordClientNotice | RecomputeDeadline | AcceptEscalation | AnswerEscalation
+    | ExtendRegulatoryDeadline | RecordFollowUp | CompleteCorrectiveAction,
     Field(discriminator="kind"),
 ]
 """What comes in through the workflow's `command` update (from users, or from caseflow's
@@ -165,11 +240,15 @@ class AcknowledgeClient(_Command):
 
 
 ClockCommand = (RaiseWarning | RecordBreach | EscalateOverdue | RemindFeedback
-                | CloseForNoResponse)
+                | CloseForNoResponse | RaiseRegulatoryWarning | RecordRegulatoryBreach
+                | RaiseFollowUpDue | MarkCorrectiveActionOverdue)
 Command = Annotated[
     RegisterComplaint | ResolveOnSpot | AssignHandler | RecordFindings | RequestExtension
     | DecideExtension | Escalate | ReplyToClient | RecordFeedback | Withdraw | AddNote
     | RecordClientNotice | RecomputeDeadline | AcknowledgeClient | RaiseWarning | RecordBreach
-    | EscalateOverdue | RemindFeedback | CloseForNoResponse,
+    | EscalateOverdue | RemindFeedback | CloseForNoResponse | AcceptEscalation
+    | AnswerEscalation | ExtendRegulatoryDeadline | RecordFollowUp | CompleteCorrectiveAction
+    | RaiseRegulatoryWarning | RecordRegulatoryBreach | RaiseFollowUpDue
+    | MarkCorrectiveActionOverdue,
     Field(discriminator="kind"),
 ]

@@ -3,25 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import assert_never
+from datetime import datetime, time, timedelta
+from typing import Any, Literal, assert_never
+from zoneinfo import ZoneInfo
 
 from domain.calendar import BusinessCalendar
 from domain.complaint.commands import (
+    AcceptEscalation,
     AcknowledgeClient,
     AddNote,
+    AnswerEscalation,
     AssignHandler,
     CloseForNoResponse,
     Command,
+    CompleteCorrectiveAction,
     DecideExtension,
     Escalate,
     EscalateOverdue,
+    ExtendRegulatoryDeadline,
+    MarkCorrectiveActionOverdue,
+    RaiseFollowUpDue,
+    RaiseRegulatoryWarning,
     RaiseWarning,
     RecomputeDeadline,
     RecordBreach,
     RecordClientNotice,
     RecordFeedback,
     RecordFindings,
+    RecordFollowUp,
+    RecordRegulatoryBreach,
     RegisterComplaint,
     RemindFeedback,
     ReplyToClient,
@@ -39,10 +49,15 @@ from domain.complaint.events import (
     ComplaintEvent,
     ComplaintRegistered,
     ComplaintWithdrawn,
+    CorrectiveActionCompleted,
+    CorrectiveActionOpened,
+    CorrectiveActionOverdue,
     DeadlineBreached,
     DeadlineRecomputed,
     DeadlineSet,
     DeadlineWarningRaised,
+    EscalationAccepted,
+    EscalationAnswered,
     ExtensionApproved,
     ExtensionRejected,
     ExtensionRequested,
@@ -50,28 +65,38 @@ from domain.complaint.events import (
     FeedbackRecorded,
     FeedbackReminderRaised,
     FindingsRecorded,
+    FollowUpRecorded,
     HandlerAssigned,
     NoteAdded,
     OverdueEscalated,
+    RegulatoryDeadlineBreached,
+    RegulatoryDeadlineSet,
+    RegulatoryWarningRaised,
     ResolvedOnSpot,
+    SatisfactionFollowUpDue,
 )
 from domain.complaint.model import (
+    FOLLOWED_UP_CLOSES,
     Channel,
     CloseReason,
     EscalationReason,
     ExtensionStatus,
+    FollowUpOutcome,
     ReplyMethod,
     Status,
 )
-from domain.complaint.state import ComplaintState
+from domain.complaint.state import ComplaintState, CorrectiveAction
 from domain.errors import IllegalStepError, RuleViolationError
 from domain.sla import (
     Deadline,
     Rung,
     SlaPolicy,
+    calendar_days_after,
     deadline_after,
+    end_of_local_day,
     escalation_times,
     is_night_call,
+    local_date,
     recomputed,
 )
 
@@ -113,8 +138,14 @@ def decide(
             deadline = deadline_after(command.received_at, rules.policy.reply_working_days,
                                       rules.calendar, rules.policy)
             fields = command.model_dump(exclude={"kind", "actor", "at", "contact"})
-            return [ComplaintRegistered(**base, **fields),
-                    DeadlineSet(**base, deadline=deadline, reason="registered")]
+            registered: list[ComplaintEvent] = [
+                ComplaintRegistered(**base, **fields),
+                DeadlineSet(**base, deadline=deadline, reason="registered")]
+            if rules.policy.regulatory_days is not None:
+                registered.append(_regulatory_deadline(
+                    base, command.received_at, rules.policy.regulatory_days, rules.policy,
+                    "registered"))
+            return registered
 
         case AcknowledgeClient():
             _require_open(state, "acknowledge the client")
@@ -151,8 +182,11 @@ def decide(
             ):
                 raise RuleViolationError(
                     "the bank is at fault: record the corrective action (整改) and its owner")
-            return [FindingsRecorded(**base, **command.model_dump(
-                exclude={"kind", "actor", "at"}))]
+            findings = FindingsRecorded(**base, **command.model_dump(
+                exclude={"kind", "actor", "at", "corrective_action_due"}))
+            if not (command.bank_at_fault and rules.policy.corrective_actions_followed):
+                return [findings]
+            return [findings, _corrective_action(state, command, rules.policy)]
 
         case RequestExtension():
             _require(state, (Status.ASSIGNED, Status.INVESTIGATED), "request an extension")
@@ -186,8 +220,71 @@ def decide(
 
         case Escalate():
             _require_open(state, "escalate")
+            media = command.reason == EscalationReason.MEDIA_ATTENTION
+            if media and command.media is None and rules.policy.media_details_required:
+                raise RuleViolationError(
+                    "media attention: record the media outlet, the journalist's questions and "
+                    "who was informed", rule="media_details_required")
+            if command.media is not None and not media:
+                raise RuleViolationError("media details belong to a media-attention escalation")
             return [CaseEscalated(**base, reason=command.reason, to=command.to,
-                                  details=command.details)]
+                                  details=command.details, media=command.media)]
+
+        case AcceptEscalation():
+            if state.held_by is None:
+                raise IllegalStepError("the case is not escalated to a unit")
+            if state.escalation_accepted_by is not None:
+                raise IllegalStepError(
+                    f"{state.escalation_accepted_by} has already accepted the escalation")
+            return [EscalationAccepted(**base, unit=state.held_by)]
+
+        case AnswerEscalation():
+            if state.held_by is None:
+                raise IllegalStepError("the case is not escalated to a unit")
+            if state.escalation_accepted_by is None:
+                raise IllegalStepError(f"{state.held_by} has not accepted the escalation yet; "
+                                       "accept it first")
+            return [EscalationAnswered(**base, unit=state.held_by, answer=command.answer)]
+
+        case ExtendRegulatoryDeadline():
+            regulatory = _regulatory_clock(state)
+            if regulatory.reason == "extended":
+                raise RuleViolationError("the regulator's period can be extended once",
+                                         rule="one_regulatory_extension")
+            if command.at >= regulatory.due_at:
+                raise RuleViolationError("the regulator's period has already run out; it is "
+                                         "extended before it ends")
+            assert state.received_at is not None
+            return [_regulatory_deadline(base, state.received_at,
+                                         rules.policy.regulatory_extended_days, rules.policy,
+                                         "extended", note=command.reason)]
+
+        case RecordFollowUp():
+            if not state.follow_up_pending:
+                raise IllegalStepError(
+                    "no satisfaction follow-up is due on this case", rule="no_follow_up_due")
+            recorded = FollowUpRecorded(**base, outcome=command.outcome,
+                                        opinion=command.opinion)
+            if command.outcome != FollowUpOutcome.NOT_SATISFIED:
+                if command.follow_up is not None:
+                    raise RuleViolationError("only a dissatisfied client's follow-up reopens or "
+                                             "escalates the case")
+                return [recorded]
+            return [recorded, *_further_handling(state, base, command.follow_up,
+                                                 command.escalate_to, command.opinion, rules)]
+
+        case CompleteCorrectiveAction():
+            if state.status == Status.NEW:
+                raise IllegalStepError("the complaint is not registered yet")
+            action = next((a for a in state.corrective_actions
+                           if a.number == command.number), None)
+            if action is None:
+                raise IllegalStepError(f"the case has no corrective action {command.number}")
+            if not action.open:
+                raise IllegalStepError(f"corrective action {command.number} is already done")
+            return [CorrectiveActionCompleted(**base, number=action.number,
+                                              outcome=command.outcome,
+                                              on_time=command.at < action.due_at)]
 
         case ReplyToClient():
             _require(state, (Status.INVESTIGATED,), "reply to the client",
@@ -208,7 +305,8 @@ def decide(
                                         opinion=command.opinion)
             if command.satisfied:
                 return [feedback, CaseClosed(**base, reason=CloseReason.CLIENT_SATISFIED)]
-            return [feedback, *_further_handling(state, command, rules)]
+            return [feedback, *_further_handling(state, base, command.follow_up,
+                                                 command.escalate_to, command.opinion, rules)]
 
         case Withdraw():
             _require_open(state, "withdraw")
@@ -270,6 +368,42 @@ def decide(
                 raise RuleViolationError("the no-response period has not passed yet")
             return [CaseClosed(**base, reason=CloseReason.NO_RESPONSE)]
 
+        case RaiseRegulatoryWarning():
+            regulatory = _regulatory_clock(state)
+            if state.regulatory_warned or state.regulatory_breached:
+                raise IllegalStepError("the regulator's clock has already warned")
+            return [RegulatoryWarningRaised(**base, due_at=regulatory.due_at,
+                                            alerted=_handler_or_supervisor(state))]
+
+        case RecordRegulatoryBreach():
+            regulatory = _regulatory_clock(state)
+            if state.regulatory_breached:
+                raise IllegalStepError("the regulator's period is already recorded as run out")
+            if command.at < regulatory.due_at:
+                raise RuleViolationError("the regulator's period has not run out yet")
+            alerted = (*_handler(state), address(Rung.SUPERVISOR, state.outlet),
+                       address(Rung.SERVICE_MANAGEMENT, state.outlet))
+            return [RegulatoryDeadlineBreached(**base, due_at=regulatory.due_at,
+                                               alerted=alerted)]
+
+        case RaiseFollowUpDue():
+            follow_up_at = _follow_up_time(state, rules)
+            if follow_up_at is None:
+                raise IllegalStepError("no satisfaction follow-up is expected of this case")
+            if command.at < follow_up_at:
+                raise RuleViolationError("the satisfaction follow-up is not due yet")
+            assert state.closed_at is not None
+            return [SatisfactionFollowUpDue(**base, closed_at=state.closed_at,
+                                            assigned_to=_handler_or_supervisor(state))]
+
+        case MarkCorrectiveActionOverdue():
+            action = _next_overdue_action(state)
+            if action is None or command.at < action.due_at:
+                raise IllegalStepError("no corrective action is overdue")
+            return [CorrectiveActionOverdue(
+                **base, number=action.number, due_at=action.due_at,
+                alerted=(action.owner, address(Rung.SUPERVISOR, state.outlet)))]
+
         case EscalateOverdue():
             deadline = _clock_deadline(state)
             ladder = rules.policy.escalation_ladder
@@ -292,12 +426,61 @@ def decide(
 class Alarm:
     at: datetime
     command: (type[RaiseWarning] | type[RecordBreach] | type[EscalateOverdue]
-              | type[RemindFeedback] | type[CloseForNoResponse])
+              | type[RemindFeedback] | type[CloseForNoResponse] | type[RaiseRegulatoryWarning]
+              | type[RecordRegulatoryBreach] | type[RaiseFollowUpDue]
+              | type[MarkCorrectiveActionOverdue])
 
 
 def next_alarm(state: ComplaintState, now: datetime, rules: Rules) -> Alarm | None:
-    """The next clock command due for this case: the SLA clock's while it runs; after the
-    reply, the feedback reminder and the no-response close (as the policy has them)."""
+    """The first alarm due of the case's clocks, each on its own: the SLA clock (and after the
+    reply, the feedback reminder and the no-response close), the regulator's clock, the
+    satisfaction follow-up after closing, and each corrective action's due date."""
+    alarms = [alarm for alarm in (_sla_alarm(state, now, rules), _regulatory_alarm(state, now),
+                                  _follow_up_alarm(state, rules), _corrective_alarm(state))
+              if alarm is not None]
+    return min(alarms, key=lambda alarm: alarm.at) if alarms else None
+
+
+def has_work_left(state: ComplaintState, rules: Rules) -> bool:
+    """Whether the case's workflow goes on: the case is open, or once closed a satisfaction
+    follow-up is expected or pending, or a corrective action is still open."""
+    if state.status != Status.CLOSED:
+        return True
+    return bool(state.open_corrective_actions) or state.follow_up_pending or (
+        _follow_up_time(state, rules) is not None)
+
+
+def binding_deadline(state: ComplaintState) -> tuple[str, datetime] | None:
+    """The running clock that runs out first, ("sla" | "regulatory", due): what the case view
+    and the worklist show."""
+    running = []
+    if state.clock_running and state.deadline is not None:
+        running.append(("sla", state.deadline.due_at))
+    if state.regulatory_running and state.regulatory is not None:
+        running.append(("regulatory", state.regulatory.due_at))
+    return min(running, key=lambda clock: clock[1]) if running else None
+
+
+def _regulatory_alarm(state: ComplaintState, now: datetime) -> Alarm | None:
+    regulatory = state.regulatory
+    if not state.regulatory_running or regulatory is None or state.regulatory_breached:
+        return None
+    if not state.regulatory_warned and now < regulatory.due_at:
+        return Alarm(regulatory.warning_at, RaiseRegulatoryWarning)
+    return Alarm(regulatory.due_at, RecordRegulatoryBreach)
+
+
+def _follow_up_alarm(state: ComplaintState, rules: Rules) -> Alarm | None:
+    due = _follow_up_time(state, rules)
+    return Alarm(due, RaiseFollowUpDue) if due is not None else None
+
+
+def _corrective_alarm(state: ComplaintState) -> Alarm | None:
+    action = _next_overdue_action(state)
+    return Alarm(action.due_at, MarkCorrectiveActionOverdue) if action is not None else None
+
+
+def _sla_alarm(state: ComplaintState, now: datetime, rules: Rules) -> Alarm | None:
     after_reply = _feedback_times(state, rules)
     if after_reply is not None:
         remind_at, close_at = after_reply
@@ -342,6 +525,67 @@ def _feedback_times(state: ComplaintState, rules: Rules
     at = state.reply.at
     return (deadline_after(at, remind, rules.calendar, policy).warning_at if remind else None,
             deadline_after(at, close, rules.calendar, policy).due_at if close else None)
+
+
+def _follow_up_time(state: ComplaintState, rules: Rules) -> datetime | None:
+    """When the satisfaction follow-up of the current close falls due (the warning time of
+    the policy's working day after it), while it has not fallen due yet."""
+    days = rules.policy.satisfaction_follow_up_working_days
+    if (days is None or state.status != Status.CLOSED or state.closed_at is None
+            or state.close_reason not in FOLLOWED_UP_CLOSES
+            or state.follow_up_due_for == state.closed_at):
+        return None
+    return deadline_after(state.closed_at, days, rules.calendar, rules.policy).warning_at
+
+
+def _next_overdue_action(state: ComplaintState) -> CorrectiveAction | None:
+    waiting = [a for a in state.open_corrective_actions if not a.overdue]
+    return min(waiting, key=lambda a: (a.due_at, a.number)) if waiting else None
+
+
+def _regulatory_clock(state: ComplaintState) -> RegulatoryDeadlineSet:
+    if not state.regulatory_running or state.regulatory is None:
+        raise IllegalStepError("the regulator's clock is not running for this case")
+    return state.regulatory
+
+
+def _regulatory_deadline(base: dict[str, Any], received_at: datetime, days: int,
+                         policy: SlaPolicy, reason: Literal["registered", "extended"],
+                         note: str | None = None) -> RegulatoryDeadlineSet:
+    due_at = calendar_days_after(received_at, days, policy)
+    warning_at = calendar_days_after(received_at, days - policy.regulatory_warning_days - 1,
+                                     policy) + _since_midnight(policy.warning_local_time)
+    return RegulatoryDeadlineSet(**base, due_at=due_at, warning_at=warning_at, days=days,
+                                 reason=reason, note=note)
+
+
+def _since_midnight(moment: time) -> timedelta:
+    return timedelta(hours=moment.hour, minutes=moment.minute)
+
+
+def _corrective_action(state: ComplaintState, command: RecordFindings, policy: SlaPolicy
+                       ) -> CorrectiveActionOpened:
+    """The fault's record is complete and its corrective action gets a clock of its own."""
+    missing = [label for label, value in (
+        ("the responsible person or department (responsible)", command.responsible),
+        ("the apology made (apology)", command.apology),
+        ("the correction for the client (remedy)", command.remedy),
+        ("the corrective action's due date (corrective_action_due)",
+         command.corrective_action_due)) if value is None]
+    if missing:
+        raise RuleViolationError("the bank is at fault: record " + ", ".join(missing),
+                                 rule="fault_record_incomplete")
+    assert command.corrective_action_due is not None
+    assert command.corrective_action and command.corrective_action_owner
+    today = local_date(command.at, ZoneInfo(policy.time_zone))
+    if command.corrective_action_due < today:
+        raise RuleViolationError(
+            f"the corrective action cannot be due ({command.corrective_action_due}) before it "
+            f"is set ({today})", rule="corrective_action_due_in_past")
+    return CorrectiveActionOpened(
+        actor=command.actor, at=command.at, number=len(state.corrective_actions) + 1,
+        action=command.corrective_action, owner=command.corrective_action_owner,
+        due_at=end_of_local_day(command.corrective_action_due, policy))
 
 
 def _require_open(state: ComplaintState, action: str) -> None:
@@ -408,20 +652,22 @@ def _recompute(state: ComplaintState, command: RecomputeDeadline, rules: Rules
 
 
 def _further_handling(
-    state: ComplaintState, command: RecordFeedback, rules: Rules
+    state: ComplaintState, base: dict[str, Any], follow_up: str | None,
+    escalate_to: str | None, opinion: str, rules: Rules,
 ) -> list[ComplaintEvent]:
-    base = {"actor": command.actor, "at": command.at}
-    if command.follow_up is None:
+    """A dissatisfied client's case is reopened (and escalated, if so chosen) with a new
+    deadline, after the reply's feedback or the follow-up after closing."""
+    if follow_up is None:
         raise RuleViolationError(
             "the client is dissatisfied: choose a follow-up (reopen or escalate)")
     events: list[ComplaintEvent] = []
-    if command.follow_up == "escalate":
-        if not command.escalate_to:
+    if follow_up == "escalate":
+        if not escalate_to:
             raise RuleViolationError("say to whom the case is escalated (escalate_to)")
         events.append(CaseEscalated(**base, reason=EscalationReason.CLIENT_DISSATISFIED,
-                                    to=command.escalate_to, details=command.opinion))
-    deadline = deadline_after(command.at, rules.policy.reply_working_days, rules.calendar,
+                                    to=escalate_to, details=opinion))
+    deadline = deadline_after(base["at"], rules.policy.reply_working_days, rules.calendar,
                               rules.policy)
-    events += [CaseReopened(**base, reason=command.opinion),
+    events += [CaseReopened(**base, reason=opinion),
                DeadlineSet(**base, deadline=deadline, reason="reopened")]
     return events

@@ -13,6 +13,8 @@ from domain.complaint.model import (
     ClientTier,
     CloseReason,
     EscalationReason,
+    FollowUpOutcome,
+    MediaDetails,
     ReplyMethod,
 )
 from domain.messages import Event
@@ -76,6 +78,33 @@ class FindingsRecorded(Event):
     bank_at_fault: bool
     corrective_action: str | None
     corrective_action_owner: str | None
+    responsible: str | None = None
+    apology: str | None = None
+    remedy: str | None = None
+
+
+class CorrectiveActionOpened(Event):
+    """A corrective action (整改) with its own clock: it may outlive the case."""
+
+    type: Literal["corrective_action_opened"] = "corrective_action_opened"
+    number: int
+    action: str
+    owner: str
+    due_at: AwareDatetime
+
+
+class CorrectiveActionOverdue(Event):
+    type: Literal["corrective_action_overdue"] = "corrective_action_overdue"
+    number: int
+    due_at: AwareDatetime
+    alerted: tuple[str, ...]
+
+
+class CorrectiveActionCompleted(Event):
+    type: Literal["corrective_action_completed"] = "corrective_action_completed"
+    number: int
+    outcome: str
+    on_time: bool
 
 
 class ExtensionRequested(Event):
@@ -106,6 +135,55 @@ class CaseEscalated(Event):
     reason: EscalationReason
     to: str
     details: str
+    media: MediaDetails | None = None
+
+
+class EscalationAccepted(Event):
+    type: Literal["escalation_accepted"] = "escalation_accepted"
+    unit: str
+
+
+class EscalationAnswered(Event):
+    type: Literal["escalation_answered"] = "escalation_answered"
+    unit: str
+    answer: str
+
+
+class RegulatoryDeadlineSet(Event):
+    """The regulator's outer clock: calendar days from the day of receipt."""
+
+    type: Literal["regulatory_deadline_set"] = "regulatory_deadline_set"
+    due_at: AwareDatetime
+    warning_at: AwareDatetime
+    days: int
+    reason: Literal["registered", "extended"]
+    note: str | None = None
+
+
+class RegulatoryWarningRaised(Event):
+    type: Literal["regulatory_warning_raised"] = "regulatory_warning_raised"
+    due_at: AwareDatetime
+    alerted: tuple[str, ...]
+
+
+class RegulatoryDeadlineBreached(Event):
+    type: Literal["regulatory_deadline_breached"] = "regulatory_deadline_breached"
+    due_at: AwareDatetime
+    alerted: tuple[str, ...]
+
+
+class SatisfactionFollowUpDue(Event):
+    """The closed case's follow-up falls due: its handler confirms the client is satisfied."""
+
+    type: Literal["satisfaction_follow_up_due"] = "satisfaction_follow_up_due"
+    closed_at: AwareDatetime
+    assigned_to: tuple[str, ...]
+
+
+class FollowUpRecorded(Event):
+    type: Literal["follow_up_recorded"] = "follow_up_recorded"
+    outcome: FollowUpOutcome
+    opinion: str
 
 
 class ClientReplied(Event):
@@ -189,7 +267,10 @@ ComplaintEvent = Annotated[
     | FindingsRecorded | ExtensionRequested | ExtensionApproved | ExtensionRejected
     | ExtensionRequestLapsed | CaseEscalated | ClientReplied | FeedbackRecorded | CaseReopened
     | ComplaintWithdrawn | CaseClosed | NoteAdded | DeadlineWarningRaised | DeadlineBreached
-    | OverdueEscalated | ClientNoticeRecorded | DeadlineRecomputed | FeedbackReminderRaised,
+    | OverdueEscalated | ClientNoticeRecorded | DeadlineRecomputed | FeedbackReminderRaised
+    | CorrectiveActionOpened | CorrectiveActionOverdue | CorrectiveActionCompleted
+    | EscalationAccepted | EscalationAnswered | RegulatoryDeadlineSet | RegulatoryWarningRaised
+    | RegulatoryDeadlineBreached | SatisfactionFollowUpDue | FollowUpRecorded,
     Field(discriminator="type"),
 ]
 
@@ -203,7 +284,10 @@ EVENT_TYPES: dict[tuple[str, int], type[BaseModel]] = {
         ExtensionRequestLapsed, CaseEscalated,
         ClientReplied, FeedbackRecorded, CaseReopened, ComplaintWithdrawn, CaseClosed, NoteAdded,
         DeadlineWarningRaised, DeadlineBreached, OverdueEscalated, ClientNoticeRecorded,
-        DeadlineRecomputed, FeedbackReminderRaised,
+        DeadlineRecomputed, FeedbackReminderRaised, CorrectiveActionOpened,
+        CorrectiveActionOverdue, CorrectiveActionCompleted, EscalationAccepted,
+        EscalationAnswered, RegulatoryDeadlineSet, RegulatoryWarningRaised,
+        RegulatoryDeadlineBreached, SatisfactionFollowUpDue, FollowUpRecorded,
     )
 }
 """(type, schema version) -> model: what the event store validates complaint events against."""

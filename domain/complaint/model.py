@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pydantic import BaseModel, ConfigDict
+
+from domain.messages import Name, Text
 from domain.tier import ClientTier
 
-__all__ = ["Channel", "ClientTier", "CloseReason", "EscalationReason", "ExtensionStatus",
-           "ReplyMethod", "Status"]
+__all__ = ["FOLLOWED_UP_CLOSES", "Channel", "ClientTier", "CloseReason", "EscalationReason",
+           "ExtensionStatus", "FollowUpOutcome", "MediaDetails", "ReplyMethod", "Status"]
 
 
 class Channel(StrEnum):
@@ -56,6 +59,30 @@ class CloseReason(StrEnum):
     WITHDRAWN = "withdrawn"
     NO_RESPONSE = "no_response"
     """The client's opinion never came within the policy's period after the reply."""
+
+
+FOLLOWED_UP_CLOSES = (CloseReason.CLIENT_SATISFIED, CloseReason.NO_RESPONSE)
+"""Closes after a reply: the handler later confirms the client is satisfied with the result."""
+
+
+class FollowUpOutcome(StrEnum):
+    """What the satisfaction follow-up after closing found (seed 000)."""
+
+    SATISFIED = "satisfied"
+    NOT_SATISFIED = "not_satisfied"
+    """The case is reopened or escalated."""
+    UNREACHABLE = "unreachable"
+
+
+class MediaDetails(BaseModel):
+    """A media-attention case: which outlet, what the journalist asked, who at the bank was
+    informed (seed 000: such a case goes to the press office and the branch at once)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    media_outlet: Name
+    questions: Text
+    informed: tuple[Name, ...] = ()
 
 
 class ExtensionStatus(StrEnum):

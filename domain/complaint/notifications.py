@@ -3,6 +3,7 @@ the bank's templates (caseflow/messages) turn each kind and its facts into the t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from domain.complaint.events import (
@@ -10,16 +11,23 @@ from domain.complaint.events import (
     ClientAcknowledged,
     ComplaintEvent,
     ComplaintRegistered,
+    CorrectiveActionOverdue,
     DeadlineBreached,
     DeadlineRecomputed,
     DeadlineSet,
     DeadlineWarningRaised,
+    EscalationAccepted,
+    EscalationAnswered,
     ExtensionRequested,
     FeedbackReminderRaised,
     OverdueEscalated,
+    RegulatoryDeadlineBreached,
+    RegulatoryWarningRaised,
+    SatisfactionFollowUpDue,
 )
 from domain.complaint.model import EscalationReason
 from domain.complaint.state import ComplaintState
+from domain.messages import IDENTIFIER_PATTERN
 from domain.notifications import ClientContact, Notification, client_address, role_at
 from domain.sla import Rung
 
@@ -74,11 +82,30 @@ def notifications_for(
                 note("extension_requested", [role_at(Rung.SUPERVISOR, state.outlet)],
                      reason=event.reason)
             case CaseEscalated():
-                to = [event.to]
+                to = [_unit_or_person(event.to)]
                 if event.reason == EscalationReason.MEDIA_ATTENTION:
+                    # At once to the press office and the branch (its service management).
                     to += [role_at(Rung.OUTLET_HEAD, state.outlet),
-                           role_at("press_office", state.outlet)]
-                note("escalation", to, reason=event.reason.value, details=event.details)
+                           role_at("press_office", state.outlet),
+                           role_at(Rung.SERVICE_MANAGEMENT, state.outlet)]
+                media = {"media_outlet": event.media.media_outlet,
+                         "questions": event.media.questions,
+                         "informed": "、".join(event.media.informed)} if event.media else {}
+                note("escalation", to, reason=event.reason.value, details=event.details,
+                     **media)
+            case EscalationAccepted() | EscalationAnswered():
+                back = [*_handler_or(state), role_at(Rung.SUPERVISOR, state.outlet)]
+                answer = {"answer": event.answer} if isinstance(event, EscalationAnswered) else {}
+                note(event.type, back, unit=event.unit, by=event.actor, **answer)
+            case RegulatoryWarningRaised():
+                note("regulatory_warning", event.alerted, due_at=event.due_at.isoformat())
+            case RegulatoryDeadlineBreached():
+                note("regulatory_breach", event.alerted, due_at=event.due_at.isoformat())
+            case SatisfactionFollowUpDue():
+                note("follow_up_due", event.assigned_to, closed_at=event.closed_at.isoformat())
+            case CorrectiveActionOverdue():
+                note("corrective_action_overdue", event.alerted, number=str(event.number),
+                     due_at=event.due_at.isoformat())
             case DeadlineWarningRaised():
                 note("sla_warning", event.alerted, due_at=event.due_at.isoformat())
             case FeedbackReminderRaised():
@@ -90,6 +117,19 @@ def notifications_for(
                 note("sla_escalation", event.alerted, level=str(event.level),
                      escalated_to=event.escalated_to.value)
     return out
+
+
+_UNIT = re.compile(IDENTIFIER_PATTERN)
+
+
+def _unit_or_person(to: str) -> str:
+    """Where an escalation goes: the supervisors of the unit it names (cases from before units
+    were checked may name an address instead)."""
+    return role_at(Rung.SUPERVISOR, to) if _UNIT.fullmatch(to) and "@" not in to else to
+
+
+def _handler_or(state: ComplaintState) -> list[str]:
+    return [state.handler] if state.handler else []
 
 
 def _provisional(years: tuple[int, ...]) -> dict[str, str]:

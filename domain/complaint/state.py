@@ -17,10 +17,15 @@ from domain.complaint.events import (
     ComplaintEvent,
     ComplaintRegistered,
     ComplaintWithdrawn,
+    CorrectiveActionCompleted,
+    CorrectiveActionOpened,
+    CorrectiveActionOverdue,
     DeadlineBreached,
     DeadlineRecomputed,
     DeadlineSet,
     DeadlineWarningRaised,
+    EscalationAccepted,
+    EscalationAnswered,
     ExtensionApproved,
     ExtensionRejected,
     ExtensionRequested,
@@ -28,10 +33,15 @@ from domain.complaint.events import (
     FeedbackRecorded,
     FeedbackReminderRaised,
     FindingsRecorded,
+    FollowUpRecorded,
     HandlerAssigned,
     NoteAdded,
     OverdueEscalated,
+    RegulatoryDeadlineBreached,
+    RegulatoryDeadlineSet,
+    RegulatoryWarningRaised,
     ResolvedOnSpot,
+    SatisfactionFollowUpDue,
 )
 from domain.complaint.model import (
     CLOCK_RUNNING,
@@ -39,9 +49,29 @@ from domain.complaint.model import (
     ClientTier,
     CloseReason,
     ExtensionStatus,
+    FollowUpOutcome,
     Status,
 )
 from domain.sla import Deadline
+
+
+class CorrectiveAction(BaseModel):
+    """One corrective action (整改) of the case, on its own clock."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int
+    action: str
+    owner: str
+    due_at: datetime
+    opened_at: datetime
+    overdue: bool = False
+    completed_at: datetime | None = None
+    outcome: str | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.completed_at is None
 
 
 class ComplaintState(BaseModel):
@@ -87,6 +117,38 @@ class ComplaintState(BaseModel):
     notes: int = 0
     close_reason: CloseReason | None = None
     closed_at: datetime | None = None
+    corrective_actions: tuple[CorrectiveAction, ...] = ()
+    held_by: str | None = None
+    """The higher unit the case is escalated to while it holds it (None: its own outlet)."""
+    escalation_accepted_by: str | None = None
+    """Who at the holding unit took the case on."""
+    escalation_answer: EscalationAnswered | None = None
+    """The last answer or instruction of a unit the case was escalated to."""
+    regulatory: RegulatoryDeadlineSet | None = None
+    """The regulator's outer clock in force (cases under policies without it: None)."""
+    regulatory_warned: bool = False
+    regulatory_breached: bool = False
+    follow_up_due_for: datetime | None = None
+    """The close (its time) whose satisfaction follow-up fell due."""
+    follow_up_recorded_for: datetime | None = None
+    follow_up_outcome: FollowUpOutcome | None = None
+
+    @property
+    def regulatory_running(self) -> bool:
+        """The regulator's clock runs from receipt until the bank's first reply (its decision
+        told to the client); a withdrawal or an on-the-spot resolution stops it too."""
+        return self.regulatory is not None and self.status in CLOCK_RUNNING and self.replies == 0
+
+    @property
+    def open_corrective_actions(self) -> tuple[CorrectiveAction, ...]:
+        return tuple(a for a in self.corrective_actions if a.open)
+
+    @property
+    def follow_up_pending(self) -> bool:
+        """The follow-up of the current close fell due and its outcome is not recorded yet."""
+        return (self.status == Status.CLOSED and self.follow_up_due_for is not None
+                and self.follow_up_due_for == self.closed_at
+                and self.follow_up_recorded_for != self.closed_at)
 
     @property
     def clock_running(self) -> bool:
@@ -146,7 +208,36 @@ def evolve(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             return s.model_copy(update={"extension": ExtensionStatus.NONE,
                                         "extension_requested_by": None})
         case CaseEscalated():
-            return s.model_copy(update={"escalations": (*s.escalations, event)})
+            return s.model_copy(update={"escalations": (*s.escalations, event),
+                                        "held_by": event.to, "escalation_accepted_by": None})
+        case EscalationAccepted():
+            return s.model_copy(update={"escalation_accepted_by": event.actor})
+        case EscalationAnswered():
+            return s.model_copy(update={"escalation_answer": event, "held_by": None,
+                                        "escalation_accepted_by": None})
+        case RegulatoryDeadlineSet():
+            return s.model_copy(update={"regulatory": event, "regulatory_warned": False})
+        case RegulatoryWarningRaised():
+            return s.model_copy(update={"regulatory_warned": True})
+        case RegulatoryDeadlineBreached():
+            return s.model_copy(update={"regulatory_breached": True})
+        case SatisfactionFollowUpDue():
+            return s.model_copy(update={"follow_up_due_for": event.closed_at})
+        case FollowUpRecorded():
+            return s.model_copy(update={"follow_up_recorded_for": s.closed_at,
+                                        "follow_up_outcome": event.outcome})
+        case CorrectiveActionOpened():
+            action = CorrectiveAction(number=event.number, action=event.action,
+                                      owner=event.owner, due_at=event.due_at,
+                                      opened_at=event.at)
+            return s.model_copy(update={"corrective_actions": (*s.corrective_actions, action)})
+        case CorrectiveActionOverdue():
+            return s.model_copy(update={"corrective_actions": _updated(
+                s.corrective_actions, event.number, overdue=True)})
+        case CorrectiveActionCompleted():
+            return s.model_copy(update={"corrective_actions": _updated(
+                s.corrective_actions, event.number, completed_at=event.at,
+                outcome=event.outcome)})
         case ClientReplied():
             return s.model_copy(update={"reply": event, "replies": s.replies + 1,
                                         "status": Status.REPLIED})
@@ -155,7 +246,8 @@ def evolve(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
         case CaseReopened():
             reopened = Status.ASSIGNED if s.handler else Status.REGISTERED
             return s.model_copy(update={"status": reopened, "reply": None, "findings": None,
-                                        "satisfied": None, "reopened": s.reopened + 1})
+                                        "satisfied": None, "reopened": s.reopened + 1,
+                                        "close_reason": None, "closed_at": None})
         case ComplaintWithdrawn():
             return s
         case CaseClosed():
@@ -174,6 +266,11 @@ def evolve(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
             return s.model_copy(update={"escalation_level": event.level})
         case _:
             assert_never(event)
+
+
+def _updated(actions: tuple[CorrectiveAction, ...], number: int, **changes: object
+             ) -> tuple[CorrectiveAction, ...]:
+    return tuple(a.model_copy(update=changes) if a.number == number else a for a in actions)
 
 
 def fold(

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from domain.complaint.decider import binding_deadline
 from domain.complaint.state import ComplaintState
 
 
@@ -36,11 +37,27 @@ class CaseSummary(BaseModel):
     cause: str | None = None
     ever_breached: bool = False
     reopened: int = 0
+    held_by: str | None = None
+    """The higher unit an escalated case is with (its worklist shows it too)."""
+    regulatory_due_at: datetime | None = None
+    regulatory_breached: bool = False
+    binding_clock: str | None = None
+    """The running clock that runs out first: "sla" (the working-day reply) or "regulatory"."""
+    binding_due_at: datetime | None = None
+    open_corrective_actions: int = 0
+    corrective_action_due: datetime | None = None
+    """The earliest due date of the case's open corrective actions, and its owner."""
+    corrective_action_owner: str | None = None
+    corrective_action_overdue: bool = False
+    follow_up_pending: bool = False
+    """The satisfaction follow-up after closing is due and its outcome not recorded."""
 
 
 def summarize(state: ComplaintState) -> CaseSummary:
     assert state.case_id and state.outlet and state.client_tier and state.channel
     assert state.category and state.received_at
+    binding = binding_deadline(state)
+    actions = sorted(state.open_corrective_actions, key=lambda a: (a.due_at, a.number))
     return CaseSummary(
         case_id=state.case_id, status=state.status.value, handler=state.handler,
         outlet=state.outlet, client_tier=state.client_tier.value, category=state.category,
@@ -54,4 +71,14 @@ def summarize(state: ComplaintState) -> CaseSummary:
         replied_at=state.reply.at if state.reply else None,
         warning_at=state.deadline.warning_at if state.deadline else None,
         cause=state.cause, ever_breached=state.ever_breached, reopened=state.reopened,
+        held_by=state.held_by,
+        regulatory_due_at=state.regulatory.due_at if state.regulatory else None,
+        regulatory_breached=state.regulatory_breached,
+        binding_clock=binding[0] if binding else None,
+        binding_due_at=binding[1] if binding else None,
+        open_corrective_actions=len(actions),
+        corrective_action_due=actions[0].due_at if actions else None,
+        corrective_action_owner=actions[0].owner if actions else None,
+        corrective_action_overdue=any(a.overdue for a in actions),
+        follow_up_pending=state.follow_up_pending,
     )

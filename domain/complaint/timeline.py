@@ -12,9 +12,14 @@ from domain.complaint.events import (
     ComplaintEvent,
     ComplaintRegistered,
     ComplaintWithdrawn,
+    CorrectiveActionCompleted,
+    CorrectiveActionOpened,
+    CorrectiveActionOverdue,
     DeadlineBreached,
     DeadlineSet,
     DeadlineWarningRaised,
+    EscalationAccepted,
+    EscalationAnswered,
     ExtensionApproved,
     ExtensionRejected,
     ExtensionRequested,
@@ -22,10 +27,15 @@ from domain.complaint.events import (
     FeedbackRecorded,
     FeedbackReminderRaised,
     FindingsRecorded,
+    FollowUpRecorded,
     HandlerAssigned,
     NoteAdded,
     OverdueEscalated,
+    RegulatoryDeadlineBreached,
+    RegulatoryDeadlineSet,
+    RegulatoryWarningRaised,
     ResolvedOnSpot,
+    SatisfactionFollowUpDue,
 )
 
 
@@ -64,7 +74,8 @@ def describe(event: ComplaintEvent) -> str:
         case ExtensionRequestLapsed():
             return f"extension request lapsed ({event.reason})"
         case CaseEscalated():
-            return f"escalated to {event.to} ({event.reason.value})"
+            media = f"; media: {event.media.media_outlet}" if event.media else ""
+            return f"escalated to {event.to} ({event.reason.value}){media}"
         case ClientReplied():
             timing = "within the deadline" if event.within_deadline else "AFTER the deadline"
             return f"replied to the client by {event.method.value}, {timing}"
@@ -87,4 +98,29 @@ def describe(event: ComplaintEvent) -> str:
             return f"overdue escalation level {event.level} to {event.escalated_to.value}"
         case FeedbackReminderRaised():
             return f"feedback reminder to {', '.join(event.alerted)}"
+        case CorrectiveActionOpened():
+            return (f"corrective action {event.number} owned by {event.owner}, due "
+                    f"{event.due_at.isoformat()}")
+        case CorrectiveActionOverdue():
+            return (f"corrective action {event.number} OVERDUE; alerted "
+                    f"{', '.join(event.alerted)}")
+        case CorrectiveActionCompleted():
+            late = "" if event.on_time else " (late)"
+            return f"corrective action {event.number} done{late}"
+        case EscalationAccepted():
+            return f"escalation accepted by {event.actor} of {event.unit}"
+        case EscalationAnswered():
+            return f"{event.unit} answered the escalation; the case is back with its outlet"
+        case RegulatoryDeadlineSet():
+            extended = " (extended)" if event.reason == "extended" else ""
+            return (f"regulatory period{extended}: decide and tell the client by "
+                    f"{event.due_at.isoformat()} ({event.days} calendar days)")
+        case RegulatoryWarningRaised():
+            return f"regulatory period warning to {', '.join(event.alerted)}"
+        case RegulatoryDeadlineBreached():
+            return f"REGULATORY PERIOD RUN OUT; alerted {', '.join(event.alerted)}"
+        case SatisfactionFollowUpDue():
+            return f"satisfaction follow-up due, assigned to {', '.join(event.assigned_to)}"
+        case FollowUpRecorded():
+            return f"follow-up recorded: {event.outcome.value}"
     return event.type

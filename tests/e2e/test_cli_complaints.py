@@ -15,7 +15,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from caseflow.bootstrap import event_store
 from caseflow.policy.calendar import official_calendar
-from tests.complaint_stack import parts_for
+from tests.complaint_stack import parts_for, put_demo_units
+from tests.sheets import csv_rows, workbook_rows
 
 
 async def bank_calendar_for_server_years(env: WorkflowEnvironment, folder: Path) -> Path:
@@ -68,6 +69,7 @@ async def test_walk_a_complaint_to_closed_from_the_cli(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store = event_store(pool)
+    await put_demo_units(pool)
     monkeypatch.setenv("CASEFLOW_TEST_DATABASE_URL", database_url)
     calendar = await bank_calendar_for_server_years(temporal_env, tmp_path)
     task_queue = f"tq-{uuid.uuid4()}"
@@ -80,6 +82,8 @@ async def test_walk_a_complaint_to_closed_from_the_cli(
         head: await add_user(temporal_env, calendar, head, "outlet_head", outlet),
         supervisor: await add_user(temporal_env, calendar, supervisor, "supervisor", outlet),
         "auditor": await add_user(temporal_env, calendar, f"auditor-{run_id}", "auditor", None),
+        "csm": await add_user(temporal_env, calendar, f"csm-{run_id}", "supervisor",
+                              "branch-sh-csm"),
     }
     assert all(t.startswith("cf_") for t in tokens.values())
     async with parts_for(temporal_env.client, pool, task_queue=task_queue).worker():
@@ -107,9 +111,29 @@ async def test_walk_a_complaint_to_closed_from_the_cli(
         code, _, err = await cli(temporal_env, task_queue, calendar, "note", case, "--text", "x",
                                  "--token", "cf_forged")
         assert code == 1 and "unknown or revoked token" in err
+        code, _, err = await run("escalate", case, "--reason", "media_attention", "--to",
+                                 "branch-sh-csm", "--details", "a reporter called")
+        assert code == 1 and "refused (media_details_required)" in err
+        code, out, err = await run("escalate", case, "--reason", "media_attention", "--to",
+                                   "branch-sh-csm", "--details", "a reporter called",
+                                   "--media-outlet", "新民晚报", "--questions", "为何重复扣费？",
+                                   "--informed", head)
+        assert code == 0 and "held by   branch-sh-csm" in out, err
+        code, _, err = await run("accept-escalation", case)
+        assert code == 1 and "refused (other_outlet)" in err  # only the unit it went to
+        code, out, err = await run("accept-escalation", case, who="csm")
+        assert code == 0 and f"accepted by csm-{run_id}" in out, err
+        code, out, err = await run("answer-escalation", case, "--answer", "先退费", who="csm")
+        assert code == 0 and "held by" not in out, err
+        code, out, err = await run("extend-regulatory", case, "--reason", "complex",
+                                   who=supervisor)
+        assert code == 0 and "30 calendar days" in out, err
         assert (await run("reply", case, "--content", "explained"))[0] == 0
+        code, _, err = await run("follow-up", case, "--outcome", "satisfied", "--opinion", "ok")
+        assert code == 1 and "refused (no_follow_up_due)" in err
         code, out, _ = await run("feedback", case, "--satisfied", "--opinion", "ok")
         assert code == 0 and f"case {case}: closed" in out
+        assert "next      RaiseFollowUpDue" in out
         code, _, err = await run("show", "no-such-case")
         assert code == 1 and "no complaint case 'no-such-case'" in err
         code, _, err = await run("register", "--case", "x", "--client", "K", "--category", "c",
@@ -128,19 +152,51 @@ async def test_walk_a_complaint_to_closed_from_the_cli(
                           "--outlet", outlet))[0] == 0
         code, out, _ = await run("resolve-on-spot", spot, "--resolution", "explained the fee")
         assert code == 0 and f"case {spot}: closed" in out
-        code, _, err = await run("escalate", spot, "--reason", "media_attention", "--to",
+        code, _, err = await run("escalate", spot, "--reason", "beyond_authority", "--to",
                                  "service-dept", "--details", "press")
+        assert code == 1 and "refused (unknown_unit)" in err
+        code, _, err = await run("escalate", spot, "--reason", "beyond_authority", "--to",
+                                 "branch-sh-csm", "--details", "press")
         assert code == 1 and "refused (case_closed)" in err
         code, out, _ = await caseflow(temporal_env, task_queue, calendar, "audit", "verify", case)
         assert code == 0 and "1 streams" in out and "0 problems" in out
         assert "not checked" not in out  # Temporal was reachable: every check ran
         code, out, _ = await caseflow(temporal_env, task_queue, calendar, "audit", "replay",
-                                      case, "--version", "3")
-        assert code == 0 and "client told to expect a reply" in out and "v4" not in out
+                                      case, "--version", "4")
+        assert code == 0 and "client told to expect a reply" in out and "v5" not in out
+        assert "regulatory period: decide and tell the client by" in out
         exported = tmp_path / "case.json"
         code, _, _ = await caseflow(temporal_env, task_queue, calendar, "audit", "export", case,
                                     "--out", str(exported))
         assert code == 0 and json.loads(exported.read_text())["stream_id"] == f"complaint-{case}"
+        # The report and the day's log as an Excel workbook hold the CSV's rows.
+        first, last = [await pool.fetchval(
+            "SELECT (received_at AT TIME ZONE 'Asia/Shanghai')::date FROM complaint_cases"
+            " WHERE case_id = $1", c) for c in (case, spot)]
+        period = ("--from", str(first), "--to", str(last), "--outlet", outlet)
+
+        async def report(*args: str, who: str) -> tuple[int, str, str]:
+            return await caseflow(temporal_env, task_queue, calendar, "report", *args,
+                                  "--token", tokens[who])
+
+        code, sheet, err = await report("complaints", *period, "--csv", who=supervisor)
+        assert code == 0, err
+        workbook = tmp_path / "report.xlsx"
+        code, out, err = await report("complaints", *period, "--xlsx", str(workbook),
+                                      who=supervisor)
+        assert code == 0 and f"wrote {workbook}" in out, err
+        cells = workbook_rows(workbook.read_bytes())
+        assert cells == csv_rows(sheet) and cells[1][:3] == ["total", None, 2]
+        code, _, err = await report("complaints", *period, "--csv", "--xlsx", "x.xlsx",
+                                    who=supervisor)
+        assert code == 1 and "not with --csv" in err
+        day = ("--day", str(first), "--outlet", outlet)
+        code, sheet, err = await report("log", *day, who=head)
+        assert code == 0, err
+        code, _, err = await report("log", *day, "--xlsx", str(workbook), who=head)
+        assert code == 0, err
+        cells = workbook_rows(workbook.read_bytes())
+        assert cells == csv_rows(sheet) and case in {row[0] for row in cells[1:]}
         code, _, err = await caseflow(temporal_env, task_queue, calendar, "audit", "replay",
                                       "no-such-case")
         assert code == 1 and "no stream 'complaint-no-such-case'" in err

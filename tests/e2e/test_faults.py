@@ -25,8 +25,9 @@ from caseflow.config import Settings
 from caseflow.runtime.processes import CaseflowProcess, StoppablePostgres, TemporalDevServer
 from caseflow.services.calls import CaseError
 from domain.access import Principal, Role
-from domain.complaint import EVENT_ADAPTER, ComplaintState, fold
+from domain.complaint import EVENT_ADAPTER, fold
 from domain.complaint import commands as c
+from domain.complaint.model import Status
 from tests.complaint_stack import SHANGHAI, calendar_around
 from tests.payload_keys import CONVERTER, PAYLOAD_KEYS
 from tests.waiting import until
@@ -36,7 +37,9 @@ from workflows.recording import DURABLE_APPEND
 OUTLET = "outlet-faults"
 OFFICER = Principal(name="officer-f", role=Role.CASE_OFFICER, outlet=OUTLET)
 SUPERVISOR = Principal(name="supervisor-f", role=Role.SUPERVISOR, outlet=OUTLET)
-WALKED = ["complaint_registered", "deadline_set", "client_acknowledged", "handler_assigned",
+AUDITOR = Principal(name="auditor-faults", role=Role.AUDITOR)
+WALKED = ["complaint_registered", "deadline_set", "regulatory_deadline_set",
+          "client_acknowledged", "handler_assigned",
           "note_added", "findings_recorded", "client_replied", "feedback_recorded", "case_closed"]
 """The events of the walk below, once each, in order."""
 
@@ -145,8 +148,14 @@ async def walk(
 async def assert_whole(faults: Faults, case_id: str) -> None:
     """Each accepted step once, the refused one absent, state = fold(stream), verify clean."""
     stream = workflow_id(case_id)
-    handle = faults.client.get_workflow_handle(stream, result_type=ComplaintState)
-    final = await asyncio.wait_for(handle.result(), timeout=120)
+    service = faults.parts.complaints
+
+    async def closed() -> bool:
+        return (await service.view(case_id, by=AUDITOR)).state.status == Status.CLOSED
+
+    # The case closes; its workflow goes on to the satisfaction follow-up days later.
+    await until(closed, timeout=120)
+    final = (await service.view(case_id, by=AUDITOR)).state
     events = await faults.parts.store.read_stream(stream)
     # What became of the acknowledgement is recorded when its delivery ends, at any point of
     # the walk (or not at all if the case closed first): at most once, whatever was killed.

@@ -149,9 +149,13 @@ async def test_a_complaint_walked_to_closed_through_the_pages(site: Site) -> Non
     await expect(officer.locator("#step-record-findings textarea[name=summary]")
                  ).to_have_value("重复收取年费")  # what was typed is kept
     assert await stored_kinds(site, case_id) == before
+    due = (site.stack.today + timedelta(days=20)).isoformat()
     await step(officer, "record-findings", {
         "summary": "重复收取年费", "bank_at_fault": "true", "corrective_action": "退还并修正规则",
-        "corrective_action_owner": "运营部"}, expect_text="已记录：记录调查结果")
+        "corrective_action_owner": "运营部", "corrective_action_due": due,
+        "responsible": "柜台3", "apology": "当面致歉", "remedy": "退还年费"},
+        expect_text="已记录：记录调查结果")
+    await expect(officer.locator(".corrective")).to_contain_text("退还并修正规则")
     await step(officer, "request-extension", {"reason": "需核对三个月流水"},
                expect_text="已记录：申请延期")
     assert await officer.locator("#step-decide-extension").count() == 0  # never their own

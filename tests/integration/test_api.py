@@ -67,7 +67,10 @@ async def test_a_complaint_from_registration_to_close_only_through_http(api: Api
         ("supervisor", "decide-extension", {"approve": True}, "assigned"),
         ("officer", "record-findings", {"summary": "duplicate fee", "bank_at_fault": True,
                                         "corrective_action": "refund",
-                                        "corrective_action_owner": api.names["head"]},
+                                        "corrective_action_owner": api.names["head"],
+                                        "corrective_action_due": "2099-01-31",
+                                        "responsible": "counter 3", "apology": "in person",
+                                        "remedy": "fee refunded"},
          "investigated"),
         ("head", "reply", {"method": "letter", "content": "refunded"}, "replied"),
         ("officer", "record-feedback", {"satisfied": True, "opinion": "thanks"}, "closed"),
@@ -345,11 +348,45 @@ async def test_the_remaining_complaint_steps(api: ApiStack) -> None:
     assert response.status_code == 200, response.text
     assert response.json()["state"]["close_reason"] == "resolved_on_spot"
 
-    case = f"/complaints/{await registered(api)}"
+    case_id = await registered(api)
+    case = f"/complaints/{case_id}"
+    version = (await api.get("officer", case)).json()["view"]["state"]["version"]
+    for body, rule in [
+        ({"reason": "beyond_authority", "to": "service-dept", "details": "x"}, "unknown_unit"),
+        ({"reason": "media_attention", "to": "branch-sh-csm", "details": "a journalist called"},
+         "media_details_required")]:
+        response = await api.post("officer", f"{case}/escalate", body)
+        assert response.status_code == 409 and response.json()["rule"] == rule, response.text
+    assert (await api.get("officer", case)).json()["view"]["state"]["version"] == version
+    media = {"media_outlet": "新民晚报", "questions": "为何重复扣费？",
+             "informed": [api.names["head"]]}
     response = await api.post("officer", f"{case}/escalate", {
-        "reason": "media_attention", "to": "service-dept", "details": "a journalist called"})
+        "reason": "media_attention", "to": "branch-sh-csm", "details": "a journalist called",
+        "media": media})
     assert response.status_code == 200, response.text
-    assert response.json()["state"]["escalations"]
+    assert response.json()["state"]["escalations"][0]["media"] == media
+    assert response.json()["state"]["held_by"] == "branch-sh-csm"
+    # The unit it went to sees it in its worklist and on its page, accepts it and answers.
+    listed = (await api.get("csm", "/complaints")).json()
+    assert case_id in {row["case_id"] for row in listed}
+    assert (await api.get("stranger", case)).status_code == 403
+    response = await api.post("officer", f"{case}/accept-escalation", {})
+    assert response.status_code == 403 and response.json()["rule"] == "other_outlet"
+    response = await api.post("csm", f"{case}/accept-escalation", {})
+    assert response.status_code == 200, response.text
+    assert response.json()["state"]["escalation_accepted_by"] == api.names["csm"]
+    response = await api.post("csm", f"{case}/answer-escalation", {"answer": "先退费再核查"})
+    assert response.status_code == 200 and response.json()["state"]["held_by"] is None
+    response = await api.post("officer", f"{case}/extend-regulatory-deadline",
+                              {"reason": "complex"})
+    assert response.status_code == 403 and response.json()["rule"] == "role_required"
+    response = await api.post("supervisor", f"{case}/extend-regulatory-deadline",
+                              {"reason": "complex"})
+    assert response.status_code == 200, response.text
+    assert response.json()["state"]["regulatory"]["days"] == 30
+    response = await api.post("officer", f"{case}/record-follow-up",
+                              {"outcome": "satisfied", "opinion": "ok"})
+    assert response.status_code == 409 and response.json()["rule"] == "no_follow_up_due"
     response = await api.post("officer", f"{case}/withdraw", {"reason": "client withdrew"})
     assert response.status_code == 200
     assert response.json()["state"]["close_reason"] == "withdrawn"

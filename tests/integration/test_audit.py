@@ -32,7 +32,8 @@ async def step(stack: ComplaintStack, case_id: str, kind: type, **fields: object
 
 
 async def closed_case(stack: ComplaintStack) -> str:
-    """A short case, closed: 5 events in 2 appends."""
+    """A short case, closed: 6 events in 2 appends (the registration's four: the case, its
+    deadline, the regulator's clock, the acknowledgement)."""
     now = await stack.now()
     case_id = f"A-{uuid.uuid4().hex[:10]}"
     await stack.register(register(at=now, received_at=now, case_id=case_id))
@@ -74,22 +75,22 @@ async def test_replay_as_of_shows_what_the_officer_saw(stack: ComplaintStack) ->
     assert any(s.startswith("DEADLINE BREACHED") for s in summaries)
     assert any("7 working days" in s for s in summaries)
     assert [t.actor for t in final.timeline if t.type == "extension_approved"] == ["supervisor-1"]
-    by_version = await complaint_as_of(stack.store, workflow_id(case_id), version=4)
-    assert by_version.state.version == 4 and by_version.state.handler == "officer-1"
+    by_version = await complaint_as_of(stack.store, workflow_id(case_id), version=5)
+    assert by_version.state.version == 5 and by_version.state.handler == "officer-1"
 
 
 async def test_verify_passes_on_untouched_records(stack: ComplaintStack) -> None:
     streams = [await closed_case(stack) for _ in range(2)]
     report = await verify_streams(stack.store, streams, stack.env.client)
     assert report.ok and report.not_checked == []
-    assert report.streams_checked == 2 and report.events_checked == 10
+    assert report.streams_checked == 2 and report.events_checked == 12
 
 
 @pytest.mark.parametrize(
     ("tamper", "expected_version", "expected"),
     [
         (["UPDATE events SET data = jsonb_set(data, '{resolution}', '\"nothing\"') "
-          "WHERE stream_id = $1 AND version = 4"], 4, "altered"),
+          "WHERE stream_id = $1 AND version = 5"], 5, "altered"),
         (["DELETE FROM events WHERE stream_id = $1 AND version = 2"], 3, "version 2 is missing"),
         (["UPDATE events SET version = 100 WHERE stream_id = $1 AND version = 4",
           "UPDATE events SET version = 4 WHERE stream_id = $1 AND version = 5",
@@ -118,10 +119,10 @@ async def test_verify_finds_an_event_missing_from_the_store(
     """Deleting the newest event leaves a perfect chain: only the history can tell."""
     stream = await closed_case(stack)
     async with pool.acquire() as conn:
-        await conn.execute("DELETE FROM events WHERE stream_id = $1 AND version = 5", stream)
+        await conn.execute("DELETE FROM events WHERE stream_id = $1 AND version = 6", stream)
     report = await verify_streams(stack.store, [stream], stack.env.client)
     [problem] = report.problems
-    assert problem.version == 5 and "missing from the store" in problem.problem
+    assert problem.version == 6 and "missing from the store" in problem.problem
 
 
 async def test_verify_finds_an_event_the_workflow_never_decided(
@@ -132,10 +133,10 @@ async def test_verify_finds_an_event_the_workflow_never_decided(
                       data={"schema_version": 1, "type": "note_added", "actor": "mallory",
                             "at": datetime.now(UTC).isoformat(), "text": "all fine"},
                       occurred_at=datetime.now(UTC), actor="mallory")
-    await stack.store.append(stream, 5, [forged])  # a chain-valid append behind the workflow
+    await stack.store.append(stream, 6, [forged])  # a chain-valid append behind the workflow
     report = await verify_streams(stack.store, [stream], stack.env.client)
     [problem] = report.problems
-    assert problem.version == 6 and "never decided" in problem.problem
+    assert problem.version == 7 and "never decided" in problem.problem
 
 
 async def test_without_history_verify_says_what_it_could_not_check(
@@ -168,7 +169,7 @@ async def test_export_reverifies_without_caseflow(stack: ComplaintStack, tmp_pat
     path = tmp_path / "case.json"
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     code, out = await run_script(path)  # -I: isolated, caseflow not importable
-    assert code == 0 and "5 events, chain intact" in out
+    assert code == 0 and "6 events, chain intact" in out
     record["events"][1]["actor"] = "someone else"
     path.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     code, out = await run_script(path)

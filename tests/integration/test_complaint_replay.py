@@ -26,9 +26,10 @@ from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
 
 from caseflow.bootstrap import event_store
 from caseflow.store.read_models.complaints import list_cases, rebuild_case
+from domain.access import Principal, Role
 from domain.complaint import ComplaintState
 from domain.complaint import commands as c
-from tests.complaint_fixtures import register
+from tests.complaint_fixtures import FAULT, SHANGHAI, register
 from tests.complaint_stack import ComplaintStack, complaint_stack
 from tests.payload_keys import CONVERTER
 from workflows.complaint import ComplaintWorkflow
@@ -58,6 +59,14 @@ async def _to_reply(stack: ComplaintStack, case_id: str) -> None:
     await _step(stack, case_id, c.ReplyToClient, method="in_person", content="explained")
 
 
+async def _follow_up(stack: ComplaintStack, *case_ids: str) -> None:
+    """Past the satisfaction follow-up after the close (policy sla-2026.4): the client is
+    satisfied with the result."""
+    await stack.env.sleep(timedelta(days=9))
+    for case_id in case_ids:
+        await _step(stack, case_id, c.RecordFollowUp, outcome="satisfied", opinion="ok")
+
+
 async def run_main_scenarios(stack: ComplaintStack) -> dict[str, str]:
     """Returns scenario name -> workflow id, each case closed."""
     ids: dict[str, str] = {}
@@ -82,15 +91,44 @@ async def run_main_scenarios(stack: ComplaintStack) -> dict[str, str]:
     await _step(stack, reopen, c.AssignHandler, handler="officer-1")
     await _to_reply(stack, reopen)
     await _step(stack, reopen, c.RecordFeedback, satisfied=False, opinion="no",
-                follow_up="escalate", escalate_to="service-dept")
+                follow_up="escalate", escalate_to="branch-sh-csm")
     await _to_reply(stack, reopen)
     await _step(stack, reopen, c.RecordFeedback, satisfied=True, opinion="ok")
+
+    # Issue 15's clocks: the bank at fault with a corrective action that outlives the case; an
+    # escalation the branch's service management accepts and answers; the regulator's clock
+    # extended by a supervisor; the follow-up after closing finds the client dissatisfied,
+    # the case is reopened, replied again and followed up again.
+    outer = ids["outer_clocks"] = await _start(stack, "outer")
+    csm = Principal(name="csm-1", role=Role.SUPERVISOR, outlet="branch-sh-csm")
+    await _step(stack, outer, c.AssignHandler, handler="officer-1")
+    await _step(stack, outer, c.Escalate, reason="beyond_authority", to="branch-sh-csm",
+                details="refund above the outlet's authority")
+    await stack.execute(outer, c.AcceptEscalation(actor="csm-1", at=await stack.now()), by=csm)
+    await stack.execute(outer, c.AnswerEscalation(actor="csm-1", at=await stack.now(),
+                                                  answer="refund the fee"), by=csm)
+    await _step(stack, outer, c.ExtendRegulatoryDeadline, reason="complex",
+                actor="supervisor-1")
+    today = (await stack.now()).astimezone(SHANGHAI).date()
+    await _step(stack, outer, c.RecordFindings, summary="charged twice", bank_at_fault=True,
+                **{**FAULT, "corrective_action_due": today + timedelta(days=20)})
+    await _step(stack, outer, c.ReplyToClient, method="in_person", content="refunded")
+    await _step(stack, outer, c.RecordFeedback, satisfied=True, opinion="ok")
+    await stack.env.sleep(timedelta(days=9))
+    await _step(stack, outer, c.RecordFollowUp, outcome="not_satisfied", opinion="still upset",
+                follow_up="reopen")
+    await _to_reply(stack, outer)
+    await _step(stack, outer, c.RecordFeedback, satisfied=True, opinion="ok now")
+    await stack.env.sleep(timedelta(days=15))  # past the action's due date: its alarm rings
+    await _step(stack, outer, c.CompleteCorrectiveAction, number=1, outcome="staff retrained",
+                actor="head-9")
 
     # Replied, and the client never gives an opinion: reminded, then closed as "no response".
     silent = ids["no_response"] = await _start(stack, "silent")
     await _step(stack, silent, c.AssignHandler, handler="officer-1")
     await _to_reply(stack, silent)
     await stack.env.sleep(timedelta(days=21))  # past the no-response close, holidays or not
+    await _follow_up(stack, ext, reopen, silent, outer)
 
     for case_id in ids.values():
         await stack.env.client.get_workflow_handle(workflow_id(case_id)).result()
@@ -118,7 +156,12 @@ async def test_main_scenarios_replay_against_current_code(
             for name, wid in ids.items()
         }
     assert set(histories) == {"on_the_spot", "breach_escalation", "extension_reply", "reopen",
-                              "no_response"}
+                              "no_response", "outer_clocks"}
+    outer = finals["outer_clocks"]
+    assert outer.follow_up_outcome == "satisfied" and outer.reopened == 1
+    assert [a.overdue for a in outer.corrective_actions] == [True]
+    assert outer.regulatory is not None and outer.regulatory.reason == "extended"
+    assert outer.escalation_answer is not None and outer.held_by is None
     for name, wid in ids.items():
         # The store holds exactly the events each workflow folded: in order, once, chain intact.
         events = await store.read_stream(wid)

@@ -17,7 +17,7 @@ from caseflow.store.read_models.complaints import list_cases
 from domain.complaint import ComplaintState
 from domain.complaint import commands as c
 from domain.complaint.model import CloseReason, Status
-from tests.complaint_fixtures import register
+from tests.complaint_fixtures import FAULT, register
 from tests.complaint_stack import SHANGHAI, ComplaintStack, complaint_stack
 from workflows.complaint_messages import workflow_id
 
@@ -55,8 +55,9 @@ async def handle_to_reply(stack: ComplaintStack, case_id: str, *, assign: bool =
         await stack.execute(case_id, cmd(c.AssignHandler, now, handler="officer-1",
                                                  actor="lobby-1"))
     await stack.execute(case_id, cmd(c.RecordFindings, now, summary="fee charged twice",
-                                             bank_at_fault=True, corrective_action="refund",
-                                             corrective_action_owner="head-1"))
+                                             bank_at_fault=True, **{
+                                                 **FAULT, "corrective_action_due":
+                                                 stack.today + timedelta(days=30)}))
     await stack.execute(case_id, cmd(c.ReplyToClient, now, method="in_person",
                                              content="refunded, apologised"))
 
@@ -69,8 +70,8 @@ async def test_resolved_on_the_spot(stack: ComplaintStack) -> None:
     final = await result(stack, case_id)
     assert final.close_reason == CloseReason.RESOLVED_ON_SPOT
     assert await types_in_store(stack, case_id) == [
-        "complaint_registered", "deadline_set", "client_acknowledged", "resolved_on_spot",
-        "case_closed"]
+        "complaint_registered", "deadline_set", "regulatory_deadline_set", "client_acknowledged",
+        "resolved_on_spot", "case_closed"]
     assert (await stack.store.verify_stream(workflow_id(case_id))).ok
     [row] = [r for r in await list_cases(stack.parts.pool) if r.case_id == case_id]
     assert row.status == "closed" and row.close_reason == "resolved_on_spot"
@@ -141,7 +142,7 @@ async def test_no_feedback_after_the_reply_reminds_then_closes_as_no_response(
 ) -> None:
     """Issue 15: the client's opinion on the reply does not come. On the policy's 2nd working
     day after the reply the handler is reminded; at the end of the 5th the case closes as "no
-    response", and the workflow completes."""
+    response" (its workflow goes on to the satisfaction follow-up and the corrective action)."""
     from domain.sla import deadline_after
 
     case_id = await start_case(stack)
@@ -165,8 +166,9 @@ async def test_no_feedback_after_the_reply_reminds_then_closes_as_no_response(
     assert reminder.data["alerted"] == ["officer-1"] and reminder.actor == "caseflow-sla-clock"
 
     await stack.env.sleep(close_at - await stack.now() + timedelta(minutes=5))
-    final = await result(stack, case_id)  # completed at the close
-    assert final.close_reason == CloseReason.NO_RESPONSE
+    view = await stack.view(case_id)  # closed; the workflow goes on to the follow-up
+    assert view.state.close_reason == CloseReason.NO_RESPONSE
+    assert view.next_alarm == "RaiseFollowUpDue"
     closed = (await stack.store.read_stream(workflow_id(case_id)))[-1]
     assert closed.type == "case_closed" and closed.data["reason"] == "no_response"
     assert close_at <= closed.occurred_at < close_at + TOLERANCE
@@ -259,14 +261,20 @@ async def test_worker_restart_mid_case_loses_nothing(
                                                      method="in_person", content="explained"))
             await stack.execute(case_id, cmd(c.RecordFeedback, await stack.now(),
                                                      satisfied=True, opinion="ok"))
+            # The case is closed; days later its follow-up falls due, is recorded, and only
+            # then does the workflow complete.
+            await temporal_env.sleep(timedelta(days=10))
+            await stack.execute(case_id, cmd(c.RecordFollowUp, await stack.now(),
+                                                     outcome="satisfied", opinion="still ok"))
             final = await result(stack, case_id)
-    assert final.status == Status.CLOSED
+    assert final.status == Status.CLOSED and final.follow_up_outcome == "satisfied"
     events = await store.read_stream(workflow_id(case_id))
     assert [e.version for e in events] == list(range(1, len(events) + 1))
     assert len({e.event_id for e in events}) == len(events)
     assert [e.type for e in events] == [
-        "complaint_registered", "deadline_set", "client_acknowledged", "handler_assigned",
-        "findings_recorded", "client_replied", "feedback_recorded", "case_closed"]
+        "complaint_registered", "deadline_set", "regulatory_deadline_set", "client_acknowledged",
+        "handler_assigned", "findings_recorded", "client_replied", "feedback_recorded",
+        "case_closed", "satisfaction_follow_up_due", "follow_up_recorded"]
     assert final.version == len(events)
     assert (await store.verify_stream(workflow_id(case_id))).ok
 

@@ -1,6 +1,6 @@
 """Complaint reports over the API on the real stack (issue 15): cases registered and walked
 through their steps, then counted from the worklist rows; the figures equal a recount from the
-event store; JSON, CSV and the daily log; who may ask."""
+event store; JSON, CSV, XLSX and the daily log; who may ask."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from caseflow.services.reports import read_case_facts
 from domain.complaint import EVENT_ADAPTER
 from tests.api_stack import ApiStack, api_stack
 from tests.complaint_stack import SHANGHAI, ComplaintStack
+from tests.sheets import XLSX, csv_rows, workbook_rows
 from tests.unit.test_complaint_report import recounted
 from tests.waiting import until
 from workflows.complaint_messages import workflow_id
@@ -97,18 +98,42 @@ async def test_the_report_counts_what_the_cases_did_and_equals_a_recount(api: Ap
     assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
     table = list(csv.DictReader(io.StringIO(sheet.text)))
     assert table[0]["dimension"] == "total" and table[0]["received"] == "4"
+    book = await api.get("auditor", "/reports/complaints.xlsx", **{"from": today, "to": today,
+                                                                   "outlet": api.outlet})
+    assert book.status_code == 200 and book.headers["content-type"] == XLSX
+    assert book.headers["content-disposition"] == \
+        f'attachment; filename="complaints-{today}-{today}.xlsx"'
+    cells = workbook_rows(book.content)
+    assert cells == csv_rows(sheet.text) and len(cells) == len(table) + 1
+    assert cells[1][:3] == ["total", None, 4]  # a number, not the text "4"
     log = await api.get("head", "/reports/complaints/log", day=today)
     assert sorted(c["case_id"] for c in log.json()) == sorted(
+        [spot, satisfied, extended, withdrawn])
+    log_sheet = await api.get("head", "/reports/complaints/log.csv", day=today)
+    log_book = await api.get("head", "/reports/complaints/log.xlsx", day=today)
+    assert log_book.status_code == 200 and log_book.headers["content-type"] == XLSX
+    assert log_book.headers["content-disposition"] == \
+        f'attachment; filename="complaint-log-{today}.xlsx"'
+    log_rows = workbook_rows(log_book.content)
+    assert log_rows == csv_rows(log_sheet.text)
+    assert sorted(str(r[0]) for r in log_rows[1:]) == sorted(
         [spot, satisfied, extended, withdrawn])
 
     assert (await api.get("officer", "/reports/complaints",
                           **{"from": today, "to": today})).status_code == 403
+    assert (await api.get("officer", "/reports/complaints.xlsx",
+                          **{"from": today, "to": today})).status_code == 403
+    assert (await api.get("officer", "/reports/complaints/log.xlsx",
+                          day=today)).status_code == 403
     assert (await api.get("stranger", "/reports/complaints",
                           **{"from": today, "to": today})).status_code == 403
     backwards = await api.get("supervisor", "/reports/complaints",
                               **{"from": today, "to": "2000-01-01"})
     assert backwards.status_code == 422
     other = await api.get("supervisor", "/reports/complaints",
+                          **{"from": today, "to": today, "outlet": "elsewhere-x"})
+    assert other.status_code == 403
+    other = await api.get("supervisor", "/reports/complaints.xlsx",
                           **{"from": today, "to": today, "outlet": "elsewhere-x"})
     assert other.status_code == 403
 

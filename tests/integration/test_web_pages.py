@@ -5,6 +5,8 @@ not at all. The same flows in a real browser: tests/e2e/test_web_browser.py."""
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -18,6 +20,7 @@ from caseflow.identity.passwords import PasswordSignIn, SignInRefused
 from caseflow.identity.users import add_user, list_users
 from domain.access import Principal, Role
 from tests.complaint_stack import ComplaintStack
+from tests.sheets import XLSX, csv_rows, workbook_rows
 from tests.waiting import until
 from tests.web_stack import (
     PASSWORD,
@@ -374,4 +377,87 @@ async def test_the_report_page_for_the_units_leads(web: tuple[ComplaintStack, We
         sheet = await lead.get("/web/reports.csv", params={"outlet": users.outlet})
         assert sheet.headers["content-type"].startswith("text/csv")
         assert sheet.text.splitlines()[1].startswith("total,,2,")
+        link = re.search(r'<a href="(/web/reports\.xlsx\?[^"]*)">下载 Excel</a>', page.text)
+        assert link is not None, "the page links its Excel download"
+        book = await lead.get(html.unescape(link[1]))  # the link as the page gives it
+        assert book.status_code == 200 and book.headers["content-type"] == XLSX
+        assert book.headers["content-disposition"].endswith('.xlsx"')
+        assert workbook_rows(book.content) == csv_rows(sheet.text)
+        assert (await http.get("/web/reports.xlsx")).status_code == 403
         assert len(cases) == 2
+
+
+async def test_escalations_corrective_actions_and_the_follow_up_on_the_pages(
+    web: tuple[ComplaintStack, WebUsers]
+) -> None:
+    """Issue 15 in the browser's forms: a fault with its corrective action; an escalation the
+    branch's service management finds in its worklist, accepts and answers; the unit's list of
+    open corrective actions; after the close, the follow-up falls due and is recorded."""
+    stack, users = web
+    officer, head = users.names["officer"], users.names["head"]
+    async with browser(stack) as http, browser(stack) as csm, browser(stack) as lead:
+        await sign_in(http, officer)
+        case_id = await register(http, stack, users.outlet)
+        page = (await http.get(f"/web/complaints/{case_id}")).text
+        assert "监管处理期限" in page and "15 个自然日" in page
+        await http.post(f"/web/complaints/{case_id}/assign",
+                        data={**step_form(page, "assign"), "handler": officer})
+        page = (await http.get(f"/web/complaints/{case_id}")).text
+        fault = {"summary": "重复收取年费", "bank_at_fault": "true",
+                 "corrective_action": "修正收费规则", "corrective_action_owner": head,
+                 "responsible": "柜台3", "apology": "当面致歉", "remedy": "退还年费"}
+        refused = await http.post(f"/web/complaints/{case_id}/record-findings", data={
+            **step_form(page, "record-findings"), **fault})
+        assert refused.status_code == 409 and "整改完成期限" in error_of(refused.text)
+        assert (await stack.view(case_id)).state.findings is None  # nothing recorded
+        due = (stack.today + timedelta(days=20)).isoformat()
+        page = (await http.get(f"/web/complaints/{case_id}")).text
+        assert 'type="date" name="corrective_action_due"' in page
+        done = await http.post(f"/web/complaints/{case_id}/record-findings", data={
+            **step_form(page, "record-findings"), **fault, "corrective_action_due": due})
+        assert done.status_code == 303, done.text
+        page = (await http.get(f"/web/complaints/{case_id}")).text
+        assert "修正收费规则" in page and "柜台3" in page and "退还年费" in page
+        # Escalated with the media fields left empty (not a media case): accepted.
+        await http.post(f"/web/complaints/{case_id}/escalate", data={
+            **step_form(page, "escalate"), "reason": "beyond_authority", "to": "branch-sh-csm",
+            "details": "退费超出网点权限"})
+        assert (await stack.view(case_id)).state.held_by == "branch-sh-csm"
+
+        await sign_in(csm, users.names["csm"])
+        assert case_id in (await csm.get("/web/")).text
+        page = (await csm.get(f"/web/complaints/{case_id}")).text
+        assert "当前承办单位" in page and "待受理" in page and 'id="step-accept-escalation"' in page
+        await csm.post(f"/web/complaints/{case_id}/accept-escalation",
+                       data=step_form(page, "accept-escalation"))
+        page = (await csm.get(f"/web/complaints/{case_id}")).text
+        answered = await csm.post(f"/web/complaints/{case_id}/answer-escalation", data={
+            **step_form(page, "answer-escalation"), "answer": "同意退费，三日内办理"})
+        assert answered.status_code == 303, answered.text
+        page = (await http.get(f"/web/complaints/{case_id}")).text
+        assert "同意退费，三日内办理" in page and 'id="step-accept-escalation"' not in page
+
+        await sign_in(lead, users.names["supervisor"])
+        board = (await lead.get("/web/unit")).text
+        corrective = board[board.index('id="corrective"'):]
+        assert case_id in corrective and head in corrective
+
+        page = (await http.get(f"/web/complaints/{case_id}")).text
+        await http.post(f"/web/complaints/{case_id}/reply", data={
+            **step_form(page, "reply"), "method": "in_person", "content": "已退还年费"})
+        page = (await http.get(f"/web/complaints/{case_id}")).text
+        assert 'id="step-record-follow-up"' not in page  # not due: not offered
+        await http.post(f"/web/complaints/{case_id}/record-feedback", data={
+            **step_form(page, "record-feedback"), "satisfied": "true", "opinion": "满意"})
+        await stack.env.sleep(timedelta(days=8))  # past the follow-up's working day
+        await sign_in(http, officer)  # (the long pause ended the session)
+        page = (await http.get(f"/web/complaints/{case_id}")).text
+        assert "回访已到期" in page and 'id="step-record-follow-up"' in page
+        recorded = await http.post(f"/web/complaints/{case_id}/record-follow-up", data={
+            **step_form(page, "record-follow-up"), "outcome": "satisfied",
+            "opinion": "对处理结果满意"})
+        assert recorded.status_code == 303, recorded.text
+        state = (await stack.view(case_id)).state
+        assert state.follow_up_outcome == "satisfied" and state.open_corrective_actions
+        page = (await http.get(f"/web/complaints/{case_id}")).text
+        assert "回访结果" in page and 'id="step-complete-corrective-action"' in page

@@ -63,12 +63,16 @@ def test_without_the_clients_opinion_the_case_closes_as_no_response() -> None:
     assert isinstance(closed, CaseClosed) and closed.reason == CloseReason.NO_RESPONSE
     done = given(*REPLIED, clock(c.RemindFeedback, REMIND_AT),
                  clock(c.CloseForNoResponse, CLOSE_AT))
-    assert done.status == Status.CLOSED and next_alarm(done, CLOSE_AT, RULES) is None
+    alarm = next_alarm(done, CLOSE_AT, RULES)  # only the satisfaction follow-up remains
+    assert done.status == Status.CLOSED and alarm is not None
+    assert alarm.command is c.RaiseFollowUpDue
 
 
 def test_feedback_in_time_ends_the_after_reply_clock() -> None:
     satisfied = given(*REPLIED, feedback(True))
-    assert satisfied.status == Status.CLOSED and next_alarm(satisfied, T0, RULES) is None
+    alarm = next_alarm(satisfied, T0, RULES)
+    assert satisfied.status == Status.CLOSED and alarm is not None
+    assert alarm.command is c.RaiseFollowUpDue
     for command in (c.RemindFeedback, c.CloseForNoResponse):
         with pytest.raises(IllegalStepError, match="not awaiting"):
             when(satisfied, clock(command, CLOSE_AT))

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
 
 import pytest
 
 from domain.access import CALENDAR, SLA_CLOCK
 from domain.calendar import BusinessCalendar, Holiday, YearSchedule
-from domain.complaint import COMPLAINT, adopting, fold, initial_state, next_alarm
+from domain.complaint import COMPLAINT, Rules, adopting, fold, initial_state, next_alarm
 from domain.complaint import commands as c
 from domain.complaint.events import DeadlineRecomputed, DeadlineWarningRaised
-from domain.complaint.model import Channel, ClientTier, CloseReason, ExtensionStatus, Status
+from domain.complaint.model import (
+    Channel,
+    ClientTier,
+    CloseReason,
+    ExtensionStatus,
+    MediaDetails,
+    Status,
+)
 from domain.errors import IllegalStepError, RuleViolationError
+from domain.sla import SlaPolicy
 from tests.complaint_fixtures import (
     RULES,
     SHANGHAI,
@@ -26,12 +36,16 @@ from tests.complaint_fixtures import (
     types,
     when,
 )
+from tests.deciding import Spec
 
+T = TypeVar("T")
 STEPS_TO_INVESTIGATED = (register(), assign(), findings())
+SLA_ONLY = Spec(COMPLAINT, Rules(calendar=RULES.calendar,
+                                 policy=SlaPolicy(regulatory_days=None)))
+"""A policy without the regulator's outer clock."""
 
 
-def clock(kind: type[c.RaiseWarning | c.RecordBreach | c.EscalateOverdue], at: datetime
-          ) -> c.RaiseWarning | c.RecordBreach | c.EscalateOverdue:
+def clock(kind: Callable[..., T], at: datetime) -> T:
     return kind(actor=SLA_CLOCK.name, at=at)
 
 
@@ -39,9 +53,9 @@ def clock(kind: type[c.RaiseWarning | c.RecordBreach | c.EscalateOverdue], at: d
 
 def test_register_records_the_case_and_its_deadline() -> None:
     events = when(initial_state(), register())
-    assert types(events) == ["complaint_registered", "deadline_set"]
+    assert types(events) == ["complaint_registered", "deadline_set", "regulatory_deadline_set"]
     state = given(register())
-    assert state.status == Status.REGISTERED and state.version == 2
+    assert state.status == Status.REGISTERED and state.version == 3
     assert state.deadline is not None and state.deadline.due_date == date(2026, 10, 10)
     assert state.registered_by == "lobby-1"
 
@@ -190,9 +204,23 @@ def test_bank_at_fault_needs_corrective_action_and_owner() -> None:
         when(state, findings(at_fault=True))
     with pytest.raises(RuleViolationError, match="corrective action"):
         when(state, findings(at_fault=True, corrective_action="retrain"))
-    [event] = when(state, findings(at_fault=True, corrective_action="retrain",
-                                   corrective_action_owner="head-1"))
+    with pytest.raises(RuleViolationError, match="apology") as refused:
+        when(state, findings(at_fault=True, corrective_action="retrain",
+                             corrective_action_owner="head-1"))
+    assert refused.value.rule == "fault_record_incomplete"
+    fault: dict[str, Any] = dict(corrective_action="retrain", corrective_action_owner="head-1",
+                 responsible="counter 3", apology="apologised in person",
+                 remedy="fee refunded")
+    with pytest.raises(RuleViolationError, match="before it is set") as refused:
+        when(state, findings(at_fault=True, **fault,
+                             corrective_action_due=date(2026, 9, 29)))
+    assert refused.value.rule == "corrective_action_due_in_past"
+    event, opened = when(state, findings(at_fault=True, **fault,
+                                         corrective_action_due=date(2026, 9, 30)))
     assert event.type == "findings_recorded" and event.bank_at_fault
+    assert event.responsible == "counter 3" and event.remedy == "fee refunded"
+    assert opened.type == "corrective_action_opened" and opened.number == 1
+    assert opened.due_at == datetime(2026, 10, 1, tzinfo=SHANGHAI)  # the end of its last day
 
 
 # -- extension --
@@ -273,6 +301,11 @@ def test_extension_approved_after_breach_sets_a_fresh_deadline() -> None:
     assert not extended.breached and extended.ever_breached
     assert extended.escalation_level == 0
     alarm = next_alarm(extended, state.deadline.due_at, RULES)
+    # Over National Day the regulator's 15 calendar days warn first, then the fresh deadline.
+    assert alarm is not None and alarm.command is c.RaiseRegulatoryWarning
+    warned = given(register(), assign(), ask(), clock(c.RecordBreach, state.deadline.due_at),
+                   approve(), clock(c.RaiseRegulatoryWarning, alarm.at))
+    alarm = next_alarm(warned, alarm.at, RULES)
     assert alarm is not None and alarm.command is c.RaiseWarning
 
 
@@ -281,9 +314,16 @@ def test_extension_approved_after_breach_sets_a_fresh_deadline() -> None:
 def test_escalate_is_tracked_and_keeps_status() -> None:
     escalate = c.Escalate(actor="officer-1", at=T0, reason="media_attention", to="branch-office",
                           details="reporter called")
+    with pytest.raises(RuleViolationError, match="media outlet") as refused:
+        when(given(register(), assign()), escalate)
+    assert refused.value.rule == "media_details_required"
+    escalate = escalate.model_copy(update={"media": MediaDetails(
+        media_outlet="新民晚报", questions="why was the fee charged twice?",
+        informed=("head-9",))})
     state = given(register(), assign(), escalate)
-    assert state.status == Status.ASSIGNED
+    assert state.status == Status.ASSIGNED and state.held_by == "branch-office"
     assert [e.to for e in state.escalations] == ["branch-office"]
+    assert state.escalations[0].media is not None
     with pytest.raises(IllegalStepError):
         when(initial_state(), escalate)
 
@@ -392,35 +432,36 @@ def test_notes_any_time_after_registration() -> None:
 # -- the SLA clock --
 
 def test_clock_warning_breach_and_ladder() -> None:
-    state = given(register(), assign())
+    """The SLA clock alone (the regulator's clock has its own tests)."""
+    state = SLA_ONLY.given(register(), assign())
     deadline = state.deadline
     assert deadline is not None
-    alarm = next_alarm(state, T0, RULES)
+    alarm = next_alarm(state, T0, SLA_ONLY.context)
     assert alarm is not None and alarm.command is c.RaiseWarning
     assert alarm.at == deadline.warning_at
-    state = given(register(), assign(), clock(c.RaiseWarning, deadline.warning_at))
-    alarm = next_alarm(state, deadline.warning_at, RULES)
+    state = SLA_ONLY.given(register(), assign(), clock(c.RaiseWarning, deadline.warning_at))
+    alarm = next_alarm(state, deadline.warning_at, SLA_ONLY.context)
     assert alarm is not None and alarm.command is c.RecordBreach and alarm.at == deadline.due_at
     with pytest.raises(RuleViolationError, match="not passed"):
-        when(state, clock(c.RecordBreach, deadline.warning_at))
-    [breach] = when(state, clock(c.RecordBreach, deadline.due_at))
+        SLA_ONLY.when(state, clock(c.RecordBreach, deadline.warning_at))
+    [breach] = SLA_ONLY.when(state, clock(c.RecordBreach, deadline.due_at))
     assert breach.type == "deadline_breached"
     assert breach.alerted == ("officer-1", "supervisor@outlet-9")
     assert breach.escalated_to == "outlet_head"
-    state = given(register(), assign(), clock(c.RaiseWarning, deadline.warning_at),
+    state = SLA_ONLY.given(register(), assign(), clock(c.RaiseWarning, deadline.warning_at),
                   clock(c.RecordBreach, deadline.due_at))
     assert state.breached and state.escalation_level == 1
-    alarm = next_alarm(state, deadline.due_at, RULES)
+    alarm = next_alarm(state, deadline.due_at, SLA_ONLY.context)
     assert alarm is not None and alarm.command is c.EscalateOverdue
     assert alarm.at.astimezone(SHANGHAI).date() == date(2026, 10, 13)
-    [up] = when(state, clock(c.EscalateOverdue, alarm.at))
+    [up] = SLA_ONLY.when(state, clock(c.EscalateOverdue, alarm.at))
     assert up.type == "overdue_escalated" and up.escalated_to == "service_management_department"
     assert "outlet_head@outlet-9" in up.alerted
-    state = given(register(), assign(), clock(c.RaiseWarning, deadline.warning_at),
+    state = SLA_ONLY.given(register(), assign(), clock(c.RaiseWarning, deadline.warning_at),
                   clock(c.RecordBreach, deadline.due_at), clock(c.EscalateOverdue, alarm.at))
-    assert next_alarm(state, alarm.at, RULES) is None  # top of the ladder
+    assert next_alarm(state, alarm.at, SLA_ONLY.context) is None  # top of the ladder
     with pytest.raises(IllegalStepError, match="no further escalation"):
-        when(state, clock(c.EscalateOverdue, alarm.at))
+        SLA_ONLY.when(state, clock(c.EscalateOverdue, alarm.at))
 
 
 def test_a_late_wake_skips_the_warning_and_goes_to_breach() -> None:

@@ -20,6 +20,7 @@ from domain.client.model import CareOccasion
 from domain.client.notifications import notifications_for as client_notifications
 from domain.client.state import ClientState
 from domain.complaint import commands as c
+from domain.complaint.model import MediaDetails
 from domain.complaint.notifications import notifications_for
 from domain.errors import IllegalStepError
 from domain.notifications import (
@@ -55,9 +56,14 @@ def complaint_notifications() -> list[tuple[str, dict[str, str]]]:
         c.AcknowledgeClient(actor=SLA_CLOCK.name, at=T0),
         c.RequestExtension(actor="officer-1", at=T0, reason="需要总行记录"),
         c.DecideExtension(actor="supervisor-1", at=T0, approve=True),
-        c.Escalate(actor="officer-1", at=T0, reason="media_attention", to="press_office@outlet-9",
-                   details="记者来电"),
+        c.Escalate(actor="officer-1", at=T0, reason="media_attention", to="branch-sh-csm",
+                   details="记者来电", media=MediaDetails(
+                       media_outlet="新民晚报", questions="为何重复扣费？", informed=("head-9",))),
+        c.AcceptEscalation(actor="csm-1", at=T0 + timedelta(hours=1)),
+        c.AnswerEscalation(actor="csm-1", at=T0 + timedelta(hours=2), answer="先退费再核查"),
+        c.RaiseRegulatoryWarning(actor=SLA_CLOCK.name, at=T0 + timedelta(days=12)),
         c.RaiseWarning(actor=SLA_CLOCK.name, at=T0 + timedelta(days=12, hours=1)),
+        c.RecordRegulatoryBreach(actor=SLA_CLOCK.name, at=T0 + timedelta(days=16)),
         c.RecordBreach(actor=SLA_CLOCK.name, at=T0 + timedelta(days=20)),
         c.EscalateOverdue(actor=SLA_CLOCK.name, at=T0 + timedelta(days=25)),
     ]
@@ -74,7 +80,9 @@ def test_every_kind_the_complaint_sends_renders_in_both_languages() -> None:
     sent = complaint_notifications()
     assert {kind for kind, _ in sent} == {
         "premium_client_complaint", "acknowledgement", "extension_requested",
-        "new_expected_time", "escalation", "sla_warning", "sla_breach", "sla_escalation"}
+        "new_expected_time", "escalation", "sla_warning", "sla_breach", "sla_escalation",
+        "escalation_accepted", "escalation_answered", "regulatory_warning",
+        "regulatory_breach"}
     for kind, facts in sent:
         for language in ("zh", "en"):
             message = TEMPLATES.render(kind, {"stream_id": "s", **facts}, language)
@@ -83,6 +91,44 @@ def test_every_kind_the_complaint_sends_renders_in_both_languages() -> None:
     breach = dict(sent)["sla_breach"]
     zh = TEMPLATES.render("sla_breach", breach, "zh")
     assert "当日内" in zh.body and "网点负责人" in zh.body
+    media = TEMPLATES.render("escalation", dict(sent)["escalation"], "zh")
+    assert "新民晚报" in media.body and "为何重复扣费？" in media.body and "head-9" in media.body
+    start = (register(), assign())
+    [escalated] = [n for n in notifications_for(
+        given(*start), when(given(*start), c.Escalate(
+            actor="officer-1", at=T0, reason="media_attention", to="branch-sh-csm",
+            details="记者来电", media=MediaDetails(media_outlet="新民晚报", questions="?"))),
+        "s")]
+    # The unit it goes to, at once the press office and the branch's service management.
+    assert escalated.recipients == ("supervisor@branch-sh-csm", "outlet_head@outlet-9",
+                                    "press_office@outlet-9",
+                                    "service_management_department@outlet-9")
+
+
+def test_the_kinds_after_the_close_render_in_both_languages() -> None:
+    """The satisfaction follow-up and an overdue corrective action reach their people."""
+    fault = c.RecordFindings(actor="officer-1", at=T0, summary="charged twice", bank_at_fault=True,
+                             corrective_action="fix the fee rule", corrective_action_owner="head-9",
+                             corrective_action_due=T0.date(), responsible="柜台3",
+                             apology="当面致歉", remedy="退还费用")
+    steps: list[c.Command] = [
+        register(), assign(), fault,
+        c.ReplyToClient(actor="officer-1", at=T0 + timedelta(hours=2), method="in_person",
+                        content="已退费"),
+        c.RecordFeedback(actor="officer-1", at=T0 + timedelta(hours=3), satisfied=True,
+                         opinion="满意")]
+    closed = given(*steps)
+    sent = []
+    for clock in (c.MarkCorrectiveActionOverdue(actor=SLA_CLOCK.name, at=T0 + timedelta(days=1)),
+                  c.RaiseFollowUpDue(actor=SLA_CLOCK.name, at=T0 + timedelta(days=30))):
+        sent += notifications_for(closed, when(closed, clock), "s")
+    assert [(n.kind, n.recipients) for n in sent] == [
+        ("corrective_action_overdue", ("head-9", "supervisor@outlet-9")),
+        ("follow_up_due", ("officer-1",))]
+    for notification in sent:
+        for language in ("zh", "en"):
+            message = TEMPLATES.render(notification.kind, notification.facts, language)
+            assert "C1" in message.subject and "{{" not in message.body
 
 
 def test_every_shipped_template_has_both_languages() -> None:

@@ -26,7 +26,8 @@ def test_every_text_in_both_languages() -> None:
     assert kinds <= set(EVENT), kinds - set(EVENT)  # every event has words on the timeline
     assert {cls.model_fields["kind"].default for cls, _ in COMPLAINT_STEPS.values()} <= set(STEP)
     named = {f.name for _, body in COMPLAINT_STEPS.values() for f in form_fields(body)}
-    assert named | {f.name for f in form_fields(RegisterComplaintBody)} <= set(FIELD)
+    assert {n.rsplit(".", 1)[-1] for n in named} | {
+        f.name for f in form_fields(RegisterComplaintBody)} <= set(FIELD)
 
 
 def test_times_in_the_bank_zone_and_deadlines_at_the_end_of_their_day() -> None:
@@ -56,20 +57,23 @@ def test_forms_offer_what_the_command_takes() -> None:
 def test_timeline_details_in_chinese_from_the_stored_data() -> None:
     from domain.complaint import COMPLAINT
     from domain.complaint.commands import AcknowledgeClient
-    from tests.complaint_fixtures import RULES, T0, assign, feedback, findings, register, reply
+    from tests.complaint_fixtures import RULES, T0, assign, at_fault, feedback, register, reply
 
     state = COMPLAINT.initial_state
     decided: list[Any] = []
-    at_fault = findings(at_fault=True, corrective_action="退费", corrective_action_owner="运营部")
+    fault = at_fault(corrective_action="退费", corrective_action_owner="运营部",
+                     responsible="柜台3")
     for command in (register(), AcknowledgeClient(actor="caseflow-sla-clock", at=T0), assign(),
-                    at_fault, reply(), feedback(True)):
+                    fault, reply(), feedback(True)):
         new = COMPLAINT.decide(state, command, RULES)
         state = COMPLAINT.fold(new, state)
         decided += new
     zh, en = Texts("zh", SHANGHAI), Texts("en", SHANGHAI)
     lines = {e.type: detail(e.type, e.model_dump(mode="json"), "english", zh) for e in decided}
     assert all(line != "english" for kind, line in lines.items() if kind in ZH), lines
-    assert lines["findings_recorded"] == "我行有责；整改责任人 运营部"
+    assert lines["findings_recorded"] == "我行有责；整改责任人 运营部；过错责任 柜台3"
+    assert lines["corrective_action_opened"].startswith("整改措施 1：退费；责任人 运营部")
+    assert "共 15 个自然日" in lines["regulatory_deadline_set"]
     assert lines["case_closed"] == "结案原因：客户满意"
     assert "个工作日" in lines["deadline_set"]
     assert detail("case_closed", {}, "english", zh) == "english"  # data it cannot read

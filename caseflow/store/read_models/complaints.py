@@ -43,25 +43,32 @@ async def list_cases(
     open_only: bool = False,
     limit: int = 200,
     offset: int = 0,
+    corrective_open: bool = False,
+    follow_up_pending: bool = False,
 ) -> list[CaseSummary]:
-    """The worklist: cases matching every given filter (`outlets`: in any of them; `open_only`:
-    not closed; due before `due_before` and after `due_after`), soonest deadline first, `limit`
-    of them after the first `offset`."""
+    """The worklist: cases matching every given filter (`outlets`: of any of them, or escalated
+    to one of them; `open_only`: not closed; due before `due_before` and after `due_after`;
+    `corrective_open`: with an open corrective action, soonest due first; `follow_up_pending`:
+    closed cases whose satisfaction follow-up is due), soonest deadline first, `limit` of them
+    after the first `offset`."""
     async with pool.acquire() as conn:
         rows = await conn.fetch(
             """
             SELECT * FROM complaint_cases
             WHERE ($1::text IS NULL OR status = $1)
-              AND ($2::text[] IS NULL OR outlet = ANY($2))
+              AND ($2::text[] IS NULL OR outlet = ANY($2) OR held_by = ANY($2))
               AND ($3::text IS NULL OR handler = $3)
               AND ($4::timestamptz IS NULL OR due_at < $4)
               AND ($5::boolean IS NULL OR breached = $5)
               AND (NOT $7 OR status <> 'closed')
               AND ($9::timestamptz IS NULL OR due_at > $9)
-            ORDER BY due_at NULLS LAST, case_id LIMIT $6 OFFSET $8
+              AND (NOT $10 OR open_corrective_actions > 0)
+              AND (NOT $11 OR follow_up_pending)
+            ORDER BY CASE WHEN $10 THEN corrective_action_due END, due_at NULLS LAST, case_id
+            LIMIT $6 OFFSET $8
             """,
             status, list(outlets) if outlets is not None else None, handler, due_before,
-            breached, limit, open_only, offset, due_after,
+            breached, limit, open_only, offset, due_after, corrective_open, follow_up_pending,
         )
     return [CaseSummary.model_validate(dict(r)) for r in rows]
 
@@ -100,6 +107,17 @@ async def escalated_cases(pool: asyncpg.Pool, outlets: Sequence[str] | None, lim
             " AND ($1::text[] IS NULL OR outlet = ANY($1))"
             " ORDER BY escalation_level DESC, due_at, case_id LIMIT $2",
             list(outlets) if outlets is not None else None, limit)
+    return [CaseSummary.model_validate(dict(r)) for r in rows]
+
+
+async def held_cases(pool: asyncpg.Pool, outlets: Sequence[str] | None, limit: int = 50
+                     ) -> list[CaseSummary]:
+    """Cases escalated to one of the units and held there, soonest deadline first."""
+    rows = await pool.fetch(
+        "SELECT * FROM complaint_cases WHERE held_by IS NOT NULL"
+        " AND ($1::text[] IS NULL OR held_by = ANY($1))"
+        " ORDER BY binding_due_at NULLS LAST, case_id LIMIT $2",
+        list(outlets) if outlets is not None else None, limit)
     return [CaseSummary.model_validate(dict(r)) for r in rows]
 
 
