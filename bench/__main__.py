@@ -17,6 +17,7 @@ BENCHES = {
     "whatif": "bench.sla_whatif",
     "worklist": "bench.web_worklist",
     "report": "bench.complaint_report",
+    "accounts": "bench.account_events",
 }
 
 

@@ -44,6 +44,7 @@ from caseflow.policy.categories import complaint_categories
 from caseflow.policy.channels import ChannelPolicy, channel_policy
 from caseflow.policy.client import client_policy as load_client_policy
 from caseflow.runtime.embedded import connect_temporal, database_dsn
+from caseflow.services.account_events import AccountEventImport
 from caseflow.services.calendar import CalendarService
 from caseflow.services.clients import ClientService
 from caseflow.services.complaints import ComplaintService
@@ -105,6 +106,11 @@ class Parts:
         if self.complaint_reports is None:
             raise RuntimeError("these parts were wired without a database")
         return self.complaint_reports
+
+    @property
+    def account_events(self) -> AccountEventImport:
+        """The core banking's account events, into the clients' workflows."""
+        return AccountEventImport(self.clients, self.now)
 
     @property
     def what_if(self) -> WhatIfService:

@@ -86,6 +86,7 @@ SYSTEM_STEPS: dict[str, frozenset[str]] = {
     "caseflow-complaints": frozenset({"link_complaint"}),
     "caseflow-messages": frozenset({"record_client_notice"}),
     "caseflow-calendar": frozenset({"recompute_deadline"}),
+    "caseflow-core-banking": frozenset({"account_event"}),
 }
 """caseflow's own principals and the only steps each may take."""
 SYSTEM_ONLY = frozenset().union(*SYSTEM_STEPS.values())
@@ -99,6 +100,8 @@ MESSAGES = Principal(name="caseflow-messages", role=Role.SYSTEM)
 """Records on a case what became of a message to its client."""
 CALENDAR = Principal(name="caseflow-calendar", role=Role.SYSTEM)
 """Brings a confirmed calendar change to the open cases it touches."""
+CORE_BANKING = Principal(name="caseflow-core-banking", role=Role.SYSTEM)
+"""Brings the bank's core-banking account events to the clients' workflows."""
 
 
 def check_staff(principal: Principal | None, actor: str, outlet: str | None, step: str,

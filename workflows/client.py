@@ -58,7 +58,9 @@ class ClientWorkflow:
         if start.carried is None:
             async with self._lock:
                 await self._apply(start.identify)
-        while self._state.stage != Stage.LOST:
+        # A lost client ends the relationship under the first client policy; from 2026.2 it
+        # can be won back, so the workflow waits for that step.
+        while self._state.stage != Stage.LOST or self._policy.win_back:
             if (workflow.info().is_continue_as_new_suggested()
                     or workflow.info().get_current_history_length() > start.max_history_events):
                 await workflow.wait_condition(workflow.all_handlers_finished)

@@ -52,6 +52,9 @@ def _show(view: ClientView) -> None:
     typer.echo(f"  products  {s.products}   churn risk {view.churn_risk} %")
     if s.birthday:
         typer.echo(f"  birthday  {s.birthday}")
+    if s.meeting_at:
+        typer.echo(f"  meeting   {s.meeting_at.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+                   f" at {s.meeting_place or '-'}")
     if view.next_alarm and view.next_alarm_at:
         typer.echo(f"  next      {view.next_alarm} at "
                    f"{view.next_alarm_at.astimezone(zone):%Y-%m-%d %H:%M %Z}")
@@ -76,6 +79,8 @@ def identify(
     referred_by: str | None = typer.Option(None, help="the lobby manager or teller"),
     referral: ReferralStatus | None = typer.Option(None, help="referred or awaiting_follow_up"),
     birthday: str | None = typer.Option(None, help="MM-DD, for the birthday greeting"),
+    manager: str | None = typer.Option(None, help="a premium client's manager (default: the "
+                                       "policy's rule, the identifying staff member)"),
     token: str = TOKEN,
 ) -> None:
     """Assess a client's tier and start their relationship."""
@@ -84,7 +89,8 @@ def identify(
             actor=session.user.name, at=datetime.now(UTC), client_id=client_id, outlet=outlet,
             assessment=_assessment(deposits, loans, products, family, occupation, standing,
                                    main_bank_elsewhere),
-            referred_by=referred_by, referral_status=referral, birthday=birthday)
+            referred_by=referred_by, referral_status=referral, birthday=birthday,
+            manager=manager)
         await session.services.clients.identify(command, by=session.user)
         return await session.services.clients.view(client_id, by=session.user)
 
@@ -95,11 +101,21 @@ def identify(
 def contact(
     client_id: str, channel: ContactChannel = typer.Option(...),
     outcome: ContactOutcome = typer.Option(...), next_step: str = typer.Option(...),
+    meeting_at: datetime | None = typer.Option(
+        None, formats=["%Y-%m-%dT%H:%M"], help="an agreed meeting: when (local time)"),
+    place: str | None = typer.Option(None, help="an agreed meeting: where"),
     token: str = TOKEN,
 ) -> None:
-    """Record a follow-up attempt and its outcome."""
+    """Record a follow-up attempt and its outcome (an agreed meeting with its date and place)."""
+    when = meeting_at.replace(tzinfo=Settings().zone) if meeting_at else None
     _step(token, client_id, c.RecordContactAttempt, channel=channel, outcome=outcome,
-          next_step=next_step)
+          next_step=next_step, meeting_at=when, meeting_place=place)
+
+
+@app.command("win-back")
+def win_back(client_id: str, reason: str = typer.Option(...), token: str = TOKEN) -> None:
+    """Put a lost client on a new follow-up plan."""
+    _step(token, client_id, c.WinBack, reason=reason)
 
 
 @app.command()

@@ -18,6 +18,7 @@ import typer
 import uvicorn
 
 from caseflow.bootstrap import Parts, bootstrap, connected
+from caseflow.cli.account_events import app as account_events_app
 from caseflow.cli.audit import app as audit_app
 from caseflow.cli.calendar import app as calendar_app
 from caseflow.cli.clients import app as client_app
@@ -47,6 +48,7 @@ app.add_typer(inbox_app, name="inbox")
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(sla_app, name="sla")
 app.add_typer(report_app, name="report")
+app.add_typer(account_events_app, name="account-events")
 
 
 @app.callback()

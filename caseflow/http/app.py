@@ -14,6 +14,7 @@ from temporalio.service import RPCError
 
 from caseflow.bootstrap import Parts
 from caseflow.http import (
+    account_events,
     audit,
     calendar,
     clients,
@@ -68,7 +69,7 @@ def create_app(parts: Parts | PartsFactory) -> FastAPI:
         app.state.parts = parts  # usable without the lifespan (httpx's ASGI transport)
     for router in (complaints.router, clients.router, audit.router, users.router,
                    organisation.router, messages.inbox, messages.notifications,
-                   calendar.router, sla.router, reports.router):
+                   calendar.router, sla.router, reports.router, account_events.router):
         app.include_router(router)
     add_web_app(app)
     _error_handlers(app)

@@ -46,7 +46,7 @@ def probe(kind: str, state: ClientState, now: datetime) -> dict[str, Any]:
         "open_account": {"account": "\u2060probe"}, "request_closure": {"account": account},
         "retention": {"retained": True, "note": "-"},
         "log_contact": {"channel": "phone", "summary": "-"},
-        "set_preference": {"preference": "frequent"},
+        "set_preference": {"preference": "frequent"}, "win_back": {"reason": "-"},
         "reassess": {"assessment": {"deposits_10k": 0, "loans_10k": 0,
                                     "intermediary_products": 0, "family": 0, "occupation": 0,
                                     "social_standing": 0}},

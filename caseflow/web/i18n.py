@@ -298,6 +298,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
                               "this case."},
     "rule.one_regulatory_extension": {"zh": "监管处理期限只能延长一次。",
                                       "en": "The regulatory period is extended once."},
+    "rule.meeting_needs_date": {"zh": "约定会面须填写将来的会面时间和地点。",
+                                "en": "An agreed meeting has a future date and a place."},
     "rule.not_escalated": {"zh": "该案件未升级至任何单位。",
                            "en": "The case is not escalated to a unit."},
 }
@@ -328,6 +330,7 @@ STEP = {
     "retention": ("挽留", "Retention attempt"), "log_contact": ("记录联系", "Log a contact"),
     "set_preference": ("设置联系偏好", "Set the contact preference"),
     "reassess": ("重新评级", "Reassess"),
+    "win_back": ("重新跟进流失客户", "Win the client back"),
 }
 FIELD = {
     "case_id": ("案件编号", "Case id"), "client_id": ("客户号", "Client id"),
@@ -361,7 +364,8 @@ FIELD = {
     "needs": ("客户需求", "Needs"), "proposals": ("推荐方案", "Proposals"),
     "deal": ("是否成交", "Deal"), "no_deal_reason": ("未成交原因", "Why no deal"),
     "next_contact_at": ("下次联系时间", "Next contact"), "product": ("产品", "Product"),
-    "manager": ("新客户经理", "New manager"), "account": ("账户", "Account"),
+    "manager": ("客户经理", "Manager"), "meeting_at": ("约见时间", "Meeting at"),
+    "meeting_place": ("约见地点", "Meeting place"), "account": ("账户", "Account"),
     "retained": ("是否挽留成功", "Retained"), "preference": ("联系偏好", "Preference"),
     "deposits_10k": ("存款（万元）", "Deposits (10k CNY)"),
     "loans_10k": ("贷款（万元）", "Loans (10k CNY)"),
@@ -460,6 +464,9 @@ EVENT = {
     "contact_overdue": ("联系逾期", "contact overdue"),
     "review_due": ("定期回顾提醒", "review due"),
     "reassessment_due": ("重新评级提醒", "reassessment due"), "care_due": ("关怀提醒", "care due"),
+    "meeting_reminder": ("约见提醒", "meeting reminder"),
+    "meeting_missed": ("约见未记录", "meeting not recorded"),
+    "win_back_started": ("重新跟进流失客户", "win-back started"),
 }
 ROLE = {"case_officer": ("经办员", "case officer"), "supervisor": ("主管", "supervisor"),
         "outlet_head": ("网点负责人", "outlet head"), "auditor": ("审计", "auditor"),

@@ -12,10 +12,12 @@ from domain.client.events import (
     ClientEvent,
     ContactDue,
     ContactOverdue,
+    MeetingMissed,
+    MeetingReminder,
     ReassessmentDue,
     ReviewDue,
 )
-from domain.client.model import CareOccasion, Stage, month_day_date
+from domain.client.model import CareOccasion, ContactPreference, Stage, month_day_date
 from domain.client.policy import ClientPolicy
 from domain.client.state import ClientState
 from domain.notifications import role_at
@@ -25,7 +27,7 @@ from domain.notifications import role_at
 class ClientAlarm:
     at: datetime
     kind: (type[ContactDue] | type[ContactOverdue] | type[ReviewDue] | type[ReassessmentDue]
-           | type[CareDue])
+           | type[CareDue] | type[MeetingReminder] | type[MeetingMissed])
     due_at: datetime
     occasion: CareOccasion | None = None
     day: date | None = None
@@ -33,6 +35,8 @@ class ClientAlarm:
 
 def next_contact_due(state: ClientState, policy: ClientPolicy) -> datetime | None:
     """When the manager must next contact the client, or None when nothing is planned."""
+    if state.stage == Stage.CONTACT and state.meeting_at is not None:
+        return state.meeting_at  # the agreed meeting
     if state.stage == Stage.CONTACT and not state.follow_up_abandoned and not state.meeting_agreed:
         if state.attempts < len(state.follow_up_due):
             due = state.follow_up_due[state.attempts]
@@ -43,12 +47,16 @@ def next_contact_due(state: ClientState, policy: ClientPolicy) -> datetime | Non
         state.last_contact_at is None or state.next_contact_at > state.last_contact_at
     ):
         return state.next_contact_at
-    cadence = policy.cadences.get(state.tier) if state.tier else None
-    if state.stage == Stage.MAINTAIN and cadence is not None:
-        since = state.last_contact_at or state.assessed_at
-        assert since is not None
-        return since + timedelta(days=cadence.contact_every_days)
-    return None
+    every = policy.contact_every_days(state.tier, state.preference) if state.tier else None
+    if state.stage == Stage.SERVE and policy.serve_contact_every_days is not None:
+        every = every or policy.serve_contact_every_days  # after-sale care
+    elif state.stage != Stage.MAINTAIN:
+        every = None  # (the first client policy planned no contact in serve)
+    if every is None:
+        return None
+    since = state.last_contact_at or state.assessed_at
+    assert since is not None
+    return since + timedelta(days=every)
 
 
 def supervisor(state: ClientState) -> str:
@@ -61,7 +69,14 @@ def pending_alarms(state: ClientState, policy: ClientPolicy) -> list[ClientAlarm
         return []
     alarms: list[ClientAlarm] = []
     due = next_contact_due(state, policy)
-    if due is not None:
+    if due is not None and due == state.meeting_at and policy.meeting_reminder_hours:
+        # An agreed meeting: the manager is reminded before it; not recorded by the end of its
+        # day, it is missed.
+        if state.meeting_reminded_for != due:
+            alarms.append(ClientAlarm(due - timedelta(hours=policy.meeting_reminder_hours),
+                                      MeetingReminder, due))
+        alarms.append(ClientAlarm(_end_of_day(due, policy), MeetingMissed, due))
+    elif due is not None:
         if state.reminded_for != due:
             alarms.append(ClientAlarm(due, ContactDue, due))
         elif state.escalated_for != due:
@@ -111,6 +126,12 @@ def next_care(state: ClientState, policy: ClientPolicy) -> ClientAlarm | None:
     return ClientAlarm(at, CareDue, at, CareOccasion(name), day)
 
 
+def _end_of_day(moment: datetime, policy: ClientPolicy) -> datetime:
+    zone = ZoneInfo(policy.care.time_zone)
+    day = moment.astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(day, time(0, 0), tzinfo=zone)
+
+
 def next_client_alarm(state: ClientState, policy: ClientPolicy) -> ClientAlarm | None:
     alarms = pending_alarms(state, policy)
     return alarms[0] if alarms else None
@@ -127,11 +148,24 @@ def due_now(
             break
         if alarm.kind is CareDue:
             assert alarm.occasion is not None and alarm.day is not None
+            written = (policy.do_not_disturb_care_written
+                       and state.preference == ContactPreference.DO_NOT_DISTURB)
             events.append(CareDue(actor=actor, at=now, occasion=alarm.occasion, day=alarm.day,
-                                  due_at=alarm.due_at, alerted=manager))
+                                  due_at=alarm.due_at, alerted=manager, written_only=written))
             continue
+        if alarm.kind is MeetingReminder:
+            events.append(MeetingReminder(actor=actor, at=now, meeting_at=alarm.due_at,
+                                          place=state.meeting_place, alerted=manager))
+            continue
+        if alarm.kind is MeetingMissed:
+            zone = ZoneInfo(policy.care.time_zone)
+            events.append(MeetingMissed(
+                actor=actor, at=now, meeting_at=alarm.due_at,
+                next_attempt_on=now.astimezone(zone).date(),
+                alerted=(*manager, supervisor(state))))
+            break  # the plan changed: what is due next is counted again on the next tick
         alerted = (*manager, supervisor(state)) if alarm.kind is ContactOverdue else manager
         reminder: type[ContactDue | ContactOverdue | ReviewDue | ReassessmentDue]
-        reminder = alarm.kind  # type: ignore[assignment]  # CareDue was handled above
+        reminder = alarm.kind  # type: ignore[assignment]  # the others were handled above
         events.append(reminder(actor=actor, at=now, due_at=alarm.due_at, alerted=alerted))
     return events

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from domain.client.model import (
+    AccountEventKind,
     Assessment,
     Birthday,
     ContactChannel,
@@ -27,6 +30,8 @@ class Identify(_Command):
     outlet: Name | None = None
     """The outlet that looks after the client; its staff act on the client."""
     birthday: Birthday | None = None
+    manager: Name | None = None
+    """A premium client's relationship manager, if the identification names one."""
 
 
 class RecordContactAttempt(_Command):
@@ -34,6 +39,9 @@ class RecordContactAttempt(_Command):
     channel: ContactChannel
     outcome: ContactOutcome
     next_step: Text
+    meeting_at: AwareDatetime | None = None
+    """When the agreed meeting is (an agreed meeting has a date and a place)."""
+    meeting_place: Name | None = None
 
 
 class RecordMeeting(_Command):
@@ -88,6 +96,36 @@ class Reassess(_Command):
     assessment: Assessment
 
 
+class WinBack(_Command):
+    """A lost client is put on a new follow-up plan (the documents ask for lost clients to be
+    won back)."""
+
+    kind: Literal["win_back"] = "win_back"
+    reason: Text
+
+
+class AccountEventFacts(BaseModel):
+    """What the core banking says of one event of a client's accounts."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    event_id: Identifier
+    event: AccountEventKind
+    amount: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
+    """In yuan."""
+    account: Name | None = None
+    product: Name | None = None
+    matures_on: date | None = None
+    direction: Literal["up", "down"] | None = None
+
+
+class RecordAccountEvent(_Command, AccountEventFacts):
+    """An event of the client's accounts from the bank's core banking, applied once by its id
+    (sent by caseflow's import, never a user)."""
+
+    kind: Literal["account_event"] = "account_event"
+
+
 class LinkComplaint(_Command):
     """From the complaint side: a case opened, breached or closed for this client."""
 
@@ -105,6 +143,6 @@ class ClockTick(_Command):
 ClientCommand = Annotated[
     Identify | RecordContactAttempt | RecordMeeting | RecordSale | ReassignManager
     | OpenAccount | RequestAccountClosure | RecordRetention | LogContact | SetContactPreference
-    | Reassess | LinkComplaint | ClockTick,
+    | Reassess | LinkComplaint | ClockTick | WinBack | RecordAccountEvent,
     Field(discriminator="kind"),
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
-from typing import assert_never
+from typing import Any, assert_never
+from zoneinfo import ZoneInfo
 
 from domain.client.clock import due_now
 from domain.client.commands import (
@@ -16,15 +17,18 @@ from domain.client.commands import (
     OpenAccount,
     Reassess,
     ReassignManager,
+    RecordAccountEvent,
     RecordContactAttempt,
     RecordMeeting,
     RecordRetention,
     RecordSale,
     RequestAccountClosure,
     SetContactPreference,
+    WinBack,
 )
 from domain.client.events import (
     AccountClosed,
+    AccountEventRecorded,
     AccountOpened,
     ClientEvent,
     ClientIdentified,
@@ -42,8 +46,10 @@ from domain.client.events import (
     SaleRecorded,
     StageChanged,
     TierReassessed,
+    WinBackStarted,
 )
 from domain.client.model import (
+    AccountEventKind,
     Assessment,
     ContactChannel,
     ContactOutcome,
@@ -90,8 +96,10 @@ def decide(
     base = {"actor": command.actor, "at": command.at}
     if not isinstance(command, Identify) and state.stage == Stage.NEW:
         raise IllegalStepError("identify the client first")
-    if state.stage == Stage.LOST and not isinstance(command, LinkComplaint):
-        raise IllegalStepError("the client was lost: the relationship takes no more steps")
+    if state.stage == Stage.LOST and not isinstance(command, LinkComplaint | WinBack):
+        raise IllegalStepError("the client was lost: put them on a new follow-up plan "
+                               "(win back) first" if policy.win_back else
+                               "the client was lost: the relationship takes no more steps")
     match command:
         case Identify():
             if state.stage != Stage.NEW:
@@ -111,6 +119,11 @@ def decide(
                     ReferralStatus.REFERRED if command.referred_by else None))]
             if stage == Stage.CONTACT:
                 events.append(_plan(command.at, policy, base))
+            manager = command.manager or (
+                command.actor if policy.manager_at_identification == "identifier" else None)
+            if tier.is_premium and manager is not None and policy.premium_served_to_maintain:
+                events.append(ManagerAssigned(**base, manager=manager, previous_manager=None,
+                                              reason="identification"))
             return events
 
         case RecordContactAttempt():
@@ -118,16 +131,31 @@ def decide(
                 raise IllegalStepError("there is no follow-up plan running for this client")
             if state.meeting_agreed:
                 raise IllegalStepError("a meeting is agreed: record the meeting")
-            _respect_preference(state, command.channel)
+            _respect_preference(state, command.channel, policy)
+            agreed = command.outcome == ContactOutcome.MEETING_AGREED
+            if agreed and policy.meeting_reminder_hours is not None:
+                if command.meeting_at is None or command.meeting_place is None:
+                    raise RuleViolationError("an agreed meeting has a date and a place "
+                                             "(meeting_at, meeting_place)",
+                                             rule="meeting_needs_date")
+                if command.meeting_at <= command.at:
+                    raise RuleViolationError("the agreed meeting must be in the future",
+                                             rule="meeting_needs_date")
+            meeting = {"meeting_at": command.meeting_at,
+                       "meeting_place": command.meeting_place} if agreed else {}
             attempt = ContactAttempted(**base, attempt=state.attempts + 1,
                                        channel=command.channel, outcome=command.outcome,
-                                       next_step=command.next_step)
+                                       next_step=command.next_step, **meeting)
             failed = command.outcome != ContactOutcome.MEETING_AGREED
             if failed and state.attempts + 1 >= len(state.follow_up_due):
-                return [attempt,
-                        FollowUpAbandoned(**base, reason=f"{state.attempts + 1} attempts "
-                                          "without an agreed meeting"),
-                        StageChanged(**base, stage=Stage.NORMAL_CHANNELS)]
+                reason = f"{state.attempts + 1} attempts without an agreed meeting"
+                abandoned: list[ClientEvent] = [attempt,
+                                                FollowUpAbandoned(**base, reason=reason)]
+                if policy.win_back and state.tier is not None and state.tier.is_premium:
+                    # (a premium client follows a plan only to be won back: they stay lost)
+                    return [*abandoned, ClientLost(**base, reason=f"not won back: {reason}"),
+                            StageChanged(**base, stage=Stage.LOST)]
+                return [*abandoned, StageChanged(**base, stage=Stage.NORMAL_CHANNELS)]
             return [attempt]
 
         case RecordMeeting():
@@ -148,12 +176,10 @@ def decide(
             if state.manager is None:  # the first sale decides who owns the relationship
                 events.append(ManagerAssigned(**base, manager=command.actor,
                                               previous_manager=None, reason="first sale"))
-            if state.stage in (Stage.CONTACT, Stage.NORMAL_CHANNELS):
-                events.append(StageChanged(**base, stage=Stage.SERVE))
-            return events
+            return events + _served(state, policy, base)
 
         case ReassignManager():
-            if state.manager is None:
+            if state.manager is None and not policy.premium_served_to_maintain:
                 raise IllegalStepError("the client has no manager yet (the first sale decides)")
             if command.manager == state.manager:
                 raise IllegalStepError(f"{command.manager} already manages this client")
@@ -165,9 +191,7 @@ def decide(
                 raise RuleViolationError(f"account {command.account} is already open",
                                          rule="account_already_open")
             opened: list[ClientEvent] = [AccountOpened(**base, account=command.account)]
-            if state.stage in (Stage.CONTACT, Stage.NORMAL_CHANNELS):
-                opened.append(StageChanged(**base, stage=Stage.SERVE))
-            return opened
+            return opened + _served(state, policy, base)
 
         case RequestAccountClosure():
             if state.closing_account is not None:
@@ -194,7 +218,7 @@ def decide(
                     StageChanged(**base, stage=Stage.LOST)]
 
         case LogContact():
-            _respect_preference(state, command.channel)
+            _respect_preference(state, command.channel, policy)
             return [ContactLogged(**base, channel=command.channel, summary=command.summary)]
 
         case SetContactPreference():
@@ -207,7 +231,9 @@ def decide(
             tier, score = assess(command.assessment, policy)
             events = [TierReassessed(**base, tier=tier, previous_tier=state.tier, score=score,
                                      policy_version=policy.version)]
-            if tier.is_premium and state.stage in (Stage.CONTACT, Stage.NORMAL_CHANNELS):
+            promoted = (Stage.CONTACT, Stage.NORMAL_CHANNELS, Stage.SERVE) \
+                if policy.premium_served_to_maintain else (Stage.CONTACT, Stage.NORMAL_CHANNELS)
+            if tier.is_premium and state.stage in promoted:
                 events.append(StageChanged(**base, stage=Stage.MAINTAIN))
             elif not tier.is_premium and state.stage == Stage.MAINTAIN:
                 events.append(StageChanged(**base, stage=Stage.NORMAL_CHANNELS))
@@ -215,6 +241,15 @@ def decide(
 
         case LinkComplaint():
             return [ComplaintLinked(**base, case_id=command.case_id, change=command.change)]
+
+        case RecordAccountEvent():
+            return _account_event(state, command, policy)
+
+        case WinBack():
+            if not policy.win_back or state.stage != Stage.LOST:
+                raise IllegalStepError("only a lost client is won back")
+            return [WinBackStarted(**base, reason=command.reason), _plan(command.at, policy, base),
+                    StageChanged(**base, stage=Stage.CONTACT)]
 
         case ClockTick():
             events = due_now(state, policy, command.at, command.actor)
@@ -227,7 +262,50 @@ def decide(
 
 def churn_risk(state: ClientState, policy: ClientPolicy) -> int:
     return policy.churn_risk(state.products, len(state.open_complaints),
-                             len(state.breached_complaints))
+                             len(state.breached_complaints), state.large_outflows)
+
+
+def _account_event(state: ClientState, command: RecordAccountEvent, policy: ClientPolicy
+                   ) -> list[ClientEvent]:
+    """What the documents ask of each core-banking event: a prompt contact for the manager (a
+    large transaction or outflow, a balance across a tier threshold), a contact the policy's
+    lead time before a maturity, a retention attempt on a closure; an outflow raises the churn
+    risk."""
+    if command.event_id in state.account_events:
+        raise IllegalStepError(f"account event {command.event_id} is already applied",
+                               rule="already_applied")
+    kind = command.event
+    base = {"actor": command.actor, "at": command.at}
+    due: datetime | None = command.at
+    if kind in (AccountEventKind.LARGE_TRANSACTION, AccountEventKind.LARGE_OUTFLOW):
+        if command.amount is None or command.amount < policy.large_transaction_yuan:
+            raise RuleViolationError(
+                f"a {kind.value.replace('_', ' ')} is from {policy.large_transaction_yuan} "
+                "yuan", rule="below_threshold")
+    elif kind == AccountEventKind.MATURITY:
+        if command.matures_on is None:
+            raise RuleViolationError("a maturity names its day (matures_on)",
+                                     rule="account_event_incomplete")
+        zone = ZoneInfo(policy.care.time_zone)
+        lead = datetime.combine(command.matures_on - timedelta(days=policy.maturity_lead_days),
+                                time(policy.care.remind_hour, policy.care.remind_minute),
+                                tzinfo=zone)
+        due = max(lead, command.at)
+    elif kind == AccountEventKind.BALANCE_CHANGE and command.direction is None:
+        raise RuleViolationError("a balance change says its direction (up or down)",
+                                 rule="account_event_incomplete")
+    recorded = AccountEventRecorded(
+        **base, event_id=command.event_id, event=kind, amount=command.amount,
+        account=command.account, product=command.product, matures_on=command.matures_on,
+        direction=command.direction,
+        contact_due_at=None if kind == AccountEventKind.ACCOUNT_CLOSURE else due)
+    if kind != AccountEventKind.ACCOUNT_CLOSURE:
+        return [recorded]
+    if command.account is None:
+        raise RuleViolationError("a closure names its account", rule="account_event_incomplete")
+    closure = RequestAccountClosure(actor=command.actor, at=command.at,
+                                    account=command.account)
+    return [recorded, *decide(state, closure, policy)]
 
 
 def _plan(start: datetime, policy: ClientPolicy, base: dict[str, object]) -> FollowUpPlanned:
@@ -236,7 +314,22 @@ def _plan(start: datetime, policy: ClientPolicy, base: dict[str, object]) -> Fol
     return FollowUpPlanned(**base, due_dates=dates)
 
 
-def _respect_preference(state: ClientState, channel: ContactChannel) -> None:
-    if state.preference == ContactPreference.DO_NOT_DISTURB and channel == ContactChannel.PHONE:
-        raise RuleViolationError("the client asked not to be disturbed: no phone calls",
-                                 rule="do_not_disturb")
+def _served(state: ClientState, policy: ClientPolicy, base: dict[str, Any]
+            ) -> list[ClientEvent]:
+    """A first sale or account opening moves the client to serve, and a premium client on
+    through it to maintain (the tier's cadence, reviews and care)."""
+    stages: list[Stage] = []
+    if state.stage in (Stage.CONTACT, Stage.NORMAL_CHANNELS):
+        stages.append(Stage.SERVE)
+    premium = state.tier is not None and state.tier.is_premium
+    if policy.premium_served_to_maintain and premium and state.stage != Stage.MAINTAIN:
+        stages.append(Stage.MAINTAIN)
+    return [StageChanged(**base, stage=stage) for stage in stages]
+
+
+def _respect_preference(state: ClientState, channel: ContactChannel, policy: ClientPolicy
+                        ) -> None:
+    if state.preference == ContactPreference.DO_NOT_DISTURB and \
+            channel in policy.do_not_disturb_blocks:
+        raise RuleViolationError(f"the client asked not to be disturbed: no {channel.value} "
+                                 "contact", rule="do_not_disturb")

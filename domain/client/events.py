@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, BaseModel, Field, TypeAdapter
 
 from domain.client.model import (
+    AccountEventKind,
     CareOccasion,
     ContactChannel,
     ContactOutcome,
@@ -46,6 +47,8 @@ class ContactAttempted(Event):
     channel: ContactChannel
     outcome: ContactOutcome
     next_step: str
+    meeting_at: AwareDatetime | None = None
+    meeting_place: str | None = None
 
 
 class FollowUpAbandoned(Event):
@@ -169,18 +172,61 @@ class CareDue(Event):
     day: date
     due_at: AwareDatetime
     alerted: tuple[str, ...]
+    written_only: bool = False
+    """The client asked not to be disturbed: a written greeting, no call or visit."""
+
+
+class MeetingReminder(Event):
+    """The clock: an agreed meeting is near."""
+
+    type: Literal["meeting_reminder"] = "meeting_reminder"
+    meeting_at: AwareDatetime
+    place: str | None
+    alerted: tuple[str, ...]
+
+
+class MeetingMissed(Event):
+    """The clock: the agreed meeting's day ended without a meeting recorded; the manager
+    arranges the next contact (due the next day), and the supervisor hears of it."""
+
+    type: Literal["meeting_missed"] = "meeting_missed"
+    meeting_at: AwareDatetime
+    next_attempt_on: date
+    alerted: tuple[str, ...]
+
+
+class AccountEventRecorded(Event):
+    """An account event of the core banking, and what it asks of the manager: a contact due
+    at `contact_due_at` (now, or a maturity's lead time before it)."""
+
+    type: Literal["account_event_recorded"] = "account_event_recorded"
+    event_id: str
+    event: AccountEventKind
+    amount: Decimal | None = None
+    account: str | None = None
+    product: str | None = None
+    matures_on: date | None = None
+    direction: Literal["up", "down"] | None = None
+    contact_due_at: AwareDatetime | None = None
+
+
+class WinBackStarted(Event):
+    type: Literal["win_back_started"] = "win_back_started"
+    reason: str
 
 
 _ALL = (ClientIdentified, FollowUpPlanned, ContactAttempted, FollowUpAbandoned, MeetingHeld,
         SaleRecorded, ManagerAssigned, StageChanged, ClosureRequested, RetentionAttempted,
         AccountClosed, ClientLost, ContactLogged, PreferenceSet, TierReassessed, ComplaintLinked,
-        ContactDue, ContactOverdue, ReviewDue, ReassessmentDue, AccountOpened, CareDue)
+        ContactDue, ContactOverdue, ReviewDue, ReassessmentDue, AccountOpened, CareDue,
+        MeetingReminder, MeetingMissed, WinBackStarted, AccountEventRecorded)
 
 ClientEvent = Annotated[
     ClientIdentified | FollowUpPlanned | ContactAttempted | FollowUpAbandoned | MeetingHeld
     | SaleRecorded | ManagerAssigned | StageChanged | ClosureRequested | RetentionAttempted
     | AccountClosed | ClientLost | ContactLogged | PreferenceSet | TierReassessed | ComplaintLinked
-    | ContactDue | ContactOverdue | ReviewDue | ReassessmentDue | AccountOpened | CareDue,
+    | ContactDue | ContactOverdue | ReviewDue | ReassessmentDue | AccountOpened | CareDue
+    | MeetingReminder | MeetingMissed | WinBackStarted | AccountEventRecorded,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[ClientEvent] = TypeAdapter(ClientEvent)

@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from domain.tier import ClientTier
 
 __all__ = [
+    "AccountEventKind",
     "Assessment",
     "Birthday",
     "CareOccasion",
@@ -84,6 +85,18 @@ def valid_month_day(month_day: str) -> str:
 
 
 Birthday = Annotated[MonthDay, AfterValidator(valid_month_day)]
+
+
+class AccountEventKind(StrEnum):
+    """What the bank's core banking reports of a client's accounts (issue 16)."""
+
+    LARGE_TRANSACTION = "large_transaction"
+    LARGE_OUTFLOW = "large_outflow"
+    MATURITY = "maturity"
+    """A term deposit or wealth product matures on `matures_on`."""
+    ACCOUNT_CLOSURE = "account_closure"
+    BALANCE_CHANGE = "balance_change"
+    """The balance crossed a tier threshold (`direction` up or down)."""
 
 
 class ContactPreference(StrEnum):

@@ -10,7 +10,10 @@ from domain.client.events import (
     ClosureRequested,
     ContactDue,
     ContactOverdue,
+    MeetingMissed,
+    MeetingReminder,
     ReassessmentDue,
+    RetentionAttempted,
     ReviewDue,
 )
 from domain.client.state import ClientState
@@ -44,7 +47,17 @@ def notifications_for(
             note(event.type, event.alerted, due_at=event.due_at.isoformat())
         elif isinstance(event, CareDue):
             note(event.type, event.alerted, occasion=event.occasion.value,
-                 day=event.day.isoformat())
+                 day=event.day.isoformat(), **({"written_only": "yes"} if event.written_only
+                                               else {}))
+        elif isinstance(event, MeetingReminder | MeetingMissed):
+            note(event.type, event.alerted, meeting_at=event.meeting_at.isoformat(),
+                 **({"place": event.place} if isinstance(event, MeetingReminder)
+                    and event.place else {}))
         elif isinstance(event, ClosureRequested) and event.retention_by != "none":
             note("retention_needed", (event.retention_by,), account=event.account)
+        elif isinstance(event, RetentionAttempted) and event.level == "manager" and \
+                not event.retained and state.closing_account is not None:
+            # The manager's attempt failed: the second one is the outlet head's.
+            note("retention_needed", (role_at("outlet_head", state.outlet),),
+                 account=state.closing_account, second="yes")
     return out

@@ -12,11 +12,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain.client.model import CareOccasion
+from domain.client.model import CareOccasion, ContactChannel, ContactPreference
 from domain.tier import ClientTier
+
+FIRST_CLIENT_POLICY = "client-policy-2026.1"
+"""Before issue 16's fixes: a relationship from then keeps that version's rules (replay)."""
 
 
 class ScoringWeights(BaseModel):
@@ -65,7 +69,7 @@ class CarePlan(BaseModel):
 class ClientPolicy(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    version: str = "client-policy-2026.1"
+    version: str = "client-policy-2026.2"
     weights: ScoringWeights = ScoringWeights()
     thresholds: TierThresholds = TierThresholds()
     cadences: dict[ClientTier, Cadence] = {
@@ -82,8 +86,63 @@ class ClientPolicy(BaseModel):
     """Churn risk (%) from this many products upward, until the next entry."""
     churn_open_complaint: int = 10
     churn_breached_complaint: int = 20
+    # -- from client-policy-2026.2 (issue 16); the first version keeps its rules --
+    premium_served_to_maintain: bool = True
+    """A premium client's first sale or account opening moves it through serve to maintain
+    (the tier's cadence, reviews and care), and so does a re-assessment to premium in serve."""
+    manager_at_identification: Literal["identifier", "outlet_head"] = "outlet_head"
+    """Who manages a premium client the identification names no manager for: the outlet head
+    names one (the client waits on the outlet head's list, and its reminders go to the outlet
+    head meanwhile), or ("identifier") the identifying staff member, for a bank whose
+    identifications are made by its wealth managers."""
+    meeting_reminder_hours: int | None = Field(default=24, ge=1, le=240)
+    """An agreed meeting has a date and place; the manager is reminded this many hours
+    before, and a meeting not recorded by the end of its day raises an alert (None: agreed
+    meetings have no date, as in the first version)."""
+    serve_contact_every_days: int | None = Field(default=90, ge=1)
+    """A client in serve that is not premium is contacted again this many days after the last
+    contact (after-sale care; None: no contact is planned)."""
+    win_back: bool = True
+    """A lost client can be put on a new follow-up plan (the relationship does not end)."""
+    preference_cadence: dict[ContactPreference, Decimal] = {
+        ContactPreference.FREQUENT: Decimal("0.5"),
+        ContactPreference.MODERATE: Decimal("1"),
+        ContactPreference.DO_NOT_DISTURB: Decimal("2"),
+    }
+    """How each contact preference scales the tier's contact interval."""
+    do_not_disturb_blocks: frozenset[ContactChannel] = frozenset(
+        {ContactChannel.PHONE, ContactChannel.MEETING})
+    """The channels a do-not-disturb client is not contacted by (calls and visits)."""
+    large_transaction_yuan: Decimal = Decimal("100000")
+    """A single transaction or outflow from this amount is a prompt contact for the manager."""
+    maturity_lead_days: int = Field(default=7, ge=0, le=90)
+    """A maturing deposit or product: the manager contacts the client this many days before."""
+    churn_large_outflow: int = 15
+    """Churn risk (%) each large outflow (or a balance falling under a tier threshold) adds."""
+    do_not_disturb_care_written: bool = True
+    """A do-not-disturb client's care reminders ask for a written greeting, no call or visit."""
 
-    def churn_risk(self, products: int, open_complaints: int, breached: int) -> int:
+    @model_validator(mode="before")
+    @classmethod
+    def _the_first_version_keeps_its_rules(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or data.get("version") != FIRST_CLIENT_POLICY:
+            return data
+        return {"premium_served_to_maintain": False, "manager_at_identification": "outlet_head",
+                "meeting_reminder_hours": None, "serve_contact_every_days": None,
+                "win_back": False, "preference_cadence": {},
+                "do_not_disturb_blocks": [ContactChannel.PHONE],
+                "do_not_disturb_care_written": False, **data}
+
+    def contact_every_days(self, tier: ClientTier, preference: ContactPreference) -> int | None:
+        """The tier's contact interval as the client's preference scales it."""
+        cadence = self.cadences.get(tier)
+        if cadence is None:
+            return None
+        factor = self.preference_cadence.get(preference, Decimal("1"))
+        return max(1, int(cadence.contact_every_days * factor))
+
+    def churn_risk(self, products: int, open_complaints: int, breached: int,
+                   outflows: int = 0) -> int:
         """Risk in percent, 0–100: the figure of the highest bracket at or below the product
         count (fewer products than the lowest bracket count as the lowest), raised by open and
         breached complaints."""
@@ -91,5 +150,6 @@ class ClientPolicy(BaseModel):
         reached = [b for b in brackets if b <= products] or brackets[:1]
         risk = (self.churn_by_products[reached[-1]]
                 + self.churn_open_complaint * open_complaints
-                + self.churn_breached_complaint * breached)
+                + self.churn_breached_complaint * breached
+                + self.churn_large_outflow * outflows)
         return min(100, risk)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.client.events import (
     AccountClosed,
+    AccountEventRecorded,
     AccountOpened,
     CareDue,
     ClientEvent,
@@ -25,6 +26,8 @@ from domain.client.events import (
     FollowUpPlanned,
     ManagerAssigned,
     MeetingHeld,
+    MeetingMissed,
+    MeetingReminder,
     PreferenceSet,
     ReassessmentDue,
     RetentionAttempted,
@@ -32,8 +35,15 @@ from domain.client.events import (
     SaleRecorded,
     StageChanged,
     TierReassessed,
+    WinBackStarted,
 )
-from domain.client.model import ContactOutcome, ContactPreference, ReferralStatus, Stage
+from domain.client.model import (
+    AccountEventKind,
+    ContactOutcome,
+    ContactPreference,
+    ReferralStatus,
+    Stage,
+)
 from domain.tier import ClientTier
 
 
@@ -73,6 +83,13 @@ class ClientState(BaseModel):
     reassess_reminded_for: datetime | None = None
     open_complaints: frozenset[str] = frozenset()
     breached_complaints: frozenset[str] = frozenset()
+    meeting_at: datetime | None = None
+    """The agreed meeting, until it is held or missed (agreed before meetings had dates: None)."""
+    meeting_place: str | None = None
+    meeting_reminded_for: datetime | None = None
+    account_events: frozenset[str] = frozenset()
+    """The ids of the core banking's events applied (each applies once)."""
+    large_outflows: int = 0
 
 
 def initial_state() -> ClientState:
@@ -92,21 +109,45 @@ def evolve(state: ClientState, event: ClientEvent) -> ClientState:
         case FollowUpPlanned():
             return s.model_copy(update={"follow_up_due": event.due_dates, "attempts": 0})
         case ContactAttempted():
+            agreed = event.outcome == ContactOutcome.MEETING_AGREED
+            meeting = {"meeting_at": event.meeting_at,
+                       "meeting_place": event.meeting_place} if agreed else {}
             return s.model_copy(update={
                 "attempts": s.attempts + 1, "last_contact_at": event.at,
-                "meeting_agreed": s.meeting_agreed
-                or event.outcome == ContactOutcome.MEETING_AGREED})
+                "meeting_agreed": s.meeting_agreed or agreed, **meeting})
+        case MeetingReminder():
+            return s.model_copy(update={"meeting_reminded_for": event.meeting_at})
+        case MeetingMissed():
+            # The next attempt is due the next day: the plan gets one more attempt for it.
+            plan = s.follow_up_due
+            return s.model_copy(update={
+                "meeting_agreed": False, "meeting_at": None, "meeting_place": None,
+                "follow_up_due": (*plan[:s.attempts], event.next_attempt_on,
+                                  *plan[s.attempts:])})
+        case AccountEventRecorded():
+            outflow = event.event == AccountEventKind.LARGE_OUTFLOW or event.direction == "down"
+            prompt = {"next_contact_at": event.contact_due_at} if event.contact_due_at else {}
+            return s.model_copy(update={"account_events": s.account_events | {event.event_id},
+                                        "large_outflows": s.large_outflows + outflow,
+                                        **prompt})
+        case WinBackStarted():
+            return s.model_copy(update={"follow_up_abandoned": False, "meeting_agreed": False,
+                                        "meeting_at": None, "meeting_place": None})
         case FollowUpAbandoned():
             return s.model_copy(update={"follow_up_abandoned": True})
         case MeetingHeld():
             return s.model_copy(update={"meetings": s.meetings + 1, "last_contact_at": event.at,
-                                        "next_contact_at": event.next_contact_at})
+                                        "next_contact_at": event.next_contact_at,
+                                        "meeting_at": None, "meeting_place": None})
         case SaleRecorded():
             return s.model_copy(update={"products": s.products + 1})
         case ManagerAssigned():
             return s.model_copy(update={"manager": event.manager})
         case StageChanged():
-            return s.model_copy(update={"stage": event.stage})
+            # An agreed meeting belongs to the contact stage (a sale there moves on from it).
+            meeting = {} if event.stage == Stage.CONTACT else {"meeting_at": None,
+                                                              "meeting_place": None}
+            return s.model_copy(update={"stage": event.stage, **meeting})
         case ClosureRequested():
             return s.model_copy(update={"closing_account": event.account,
                                         "retention_by": event.retention_by,

@@ -402,7 +402,9 @@ async def test_the_remaining_client_steps_and_reads(api: ApiStack) -> None:
     path = f"/clients/{potential}"
     steps: list[tuple[str, str, dict[str, Any]]] = [
         ("officer", "contact-attempt", {"channel": "phone", "outcome": "meeting_agreed",
-                                        "next_step": "meet on Friday"}),
+                                        "next_step": "meet on Friday",
+                                        "meeting_at": "2030-01-04T10:00:00+08:00",
+                                        "meeting_place": "陆家嘴支行贵宾室"}),
         ("officer", "meeting", {"needs": "retirement", "proposals": "pension fund", "deal": True,
                                 "next_contact_at": "2030-01-05T10:00:00+08:00"}),
         ("officer", "set-preference", {"preference": "do_not_disturb"}),

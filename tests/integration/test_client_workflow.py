@@ -208,3 +208,82 @@ async def test_closure_request_retention_and_outcome(
     assert kinds[-3:] == ["closure_requested", "retention_attempted", "retention_attempted"]
     await handle.terminate(reason="test done")
     await replays(temporal_env, handle.id, None)
+
+
+def next_tuesday_at_ten(now: datetime) -> datetime:
+    local = now.astimezone(SHANGHAI)
+    days = (1 - local.weekday()) % 7 or 7
+    return datetime.combine(local.date() + timedelta(days=days), datetime.min.time(),
+                            tzinfo=SHANGHAI).replace(hour=10)
+
+
+async def test_a_meeting_agreed_for_next_tuesday_reminds_on_monday_and_alerts_when_missed(
+    temporal_env: WorkflowEnvironment, worker: tuple[Worker, EventStore], pool: asyncpg.Pool
+) -> None:
+    """Issue 16: an agreed meeting has a date and a place; the manager is reminded the day
+    before; not recorded by the end of its day, the manager and the supervisor are alerted and
+    the next attempt is due the next day (the client never drops off the lists)."""
+    w, store = worker
+    handle = await start(temporal_env, w, deposits=50)  # potential: a follow-up plan
+    meeting_at = next_tuesday_at_ten(await temporal_env.get_current_time())
+    agreed = await step(temporal_env, handle, attempt("meeting_agreed").model_copy(update={
+        "meeting_at": meeting_at, "meeting_place": "陆家嘴支行贵宾室"}))
+    assert agreed.state.meeting_at == meeting_at and agreed.next_alarm == "MeetingReminder"
+    monday = meeting_at - timedelta(days=1)
+    assert monday.weekday() == 0 and agreed.next_alarm_at == monday
+    await temporal_env.sleep(monday - await temporal_env.get_current_time() - timedelta(minutes=1))
+    assert "meeting_reminder" not in [e.type for e in await store.read_stream(handle.id)]
+    await temporal_env.sleep(timedelta(minutes=2))
+    events = {e.type: e for e in await store.read_stream(handle.id)}
+    reminder = events["meeting_reminder"]
+    assert monday <= reminder.occurred_at < monday + TOLERANCE
+    assert reminder.data["place"] == "陆家嘴支行贵宾室"
+
+    end_of_tuesday = datetime.combine(meeting_at.date() + timedelta(days=1),
+                                      datetime.min.time(), tzinfo=SHANGHAI)
+    await temporal_env.sleep(end_of_tuesday - await temporal_env.get_current_time()
+                             + timedelta(minutes=1))
+    events = {e.type: e for e in await store.read_stream(handle.id)}
+    missed = events["meeting_missed"]
+    assert end_of_tuesday <= missed.occurred_at < end_of_tuesday + TOLERANCE
+    assert missed.data["alerted"] == ["outlet_head@unknown-unit", "supervisor@unknown-unit"]
+    after = await view(handle)
+    assert after.state.stage == Stage.CONTACT and not after.state.meeting_agreed
+    assert after.next_alarm in ("ContactDue", "ContactOverdue")  # the next attempt is due
+    kinds = [r["kind"] for r in await pool.fetch(
+        "SELECT kind FROM outbox WHERE stream_id = $1 ORDER BY position", handle.id)]
+    assert [k for k in kinds if k.startswith("meeting_")] == ["meeting_reminder",
+                                                              "meeting_missed"]
+
+
+async def test_a_client_sold_to_and_reassessed_premium_is_maintained_for_a_year(
+    temporal_env: WorkflowEnvironment, worker: tuple[Worker, EventStore]
+) -> None:
+    """Issue 16: a potential client identified, sold to (serve, with after-sale care), then
+    re-assessed premium is moved to maintain: a year of contacts at the tier's cadence,
+    reviews every 90 days and the care events, each at its instant."""
+    w, store = worker
+    birthday = (await temporal_env.get_current_time()).astimezone(SHANGHAI) + timedelta(days=100)
+    handle = await start(temporal_env, w, deposits=50, birthday=f"{birthday:%m-%d}")
+    sold = await step(temporal_env, handle, c.RecordSale(
+        actor="rm-1", at=datetime.now().astimezone(), product="term deposit"))
+    assert sold.state.stage == Stage.SERVE and sold.state.manager == "rm-1"
+    assert sold.next_alarm_at is not None  # after-sale care (90 days), not a dead end
+    maintained = await step(temporal_env, handle, c.Reassess(
+        actor="rm-1", at=datetime.now().astimezone(), assessment=Assessment(
+            deposits_10k=Decimal(260), loans_10k=Decimal(0), intermediary_products=1,
+            family=1, occupation=1, social_standing=1)))
+    assert maintained.state.stage == Stage.MAINTAIN
+    for _ in range(12):
+        await temporal_env.sleep(timedelta(days=30, hours=1))
+        await step(temporal_env, handle, log_contact())
+    events = await store.read_stream(handle.id)
+    kinds = [e.type for e in events]
+    assert kinds.count("contact_due") >= 12
+    assert "contact_overdue" not in kinds  # every contact logged within its week
+    assert kinds.count("review_due") >= 4
+    assert [e.data["occasion"] for e in events if e.type == "care_due"].count("birthday") == 1
+    for due in (e for e in events if e.type in ("contact_due", "review_due", "care_due")):
+        at = datetime.fromisoformat(due.data["due_at"])
+        assert at <= due.occurred_at < at + TOLERANCE, due.type
+    assert (await store.verify_stream(handle.id)).ok

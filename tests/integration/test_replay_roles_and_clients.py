@@ -110,3 +110,62 @@ async def test_committed_histories_with_roles_and_care_replay() -> None:
         history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
         result = await replayer().replay_workflow(history, raise_on_replay_failure=False)
         assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
+
+
+async def test_a_client_lifecycle_under_the_second_policy_replays(
+    temporal_env: WorkflowEnvironment, pool: asyncpg.Pool
+) -> None:
+    """Issue 16 (client-policy-2026.2): a meeting agreed with its date, reminded and missed; a
+    sale into serve; a re-assessment to premium into maintain; a closure whose retention fails
+    twice (the outlet head told of the second); the lost client won back. The history replays,
+    and is committed once as golden `client_lifecycle@…` (never rewritten)."""
+    outlet = f"o-{uuid.uuid4().hex[:6]}"
+    officer = Principal(name="officer-1", role=Role.CASE_OFFICER, outlet=outlet)
+    head = Principal(name="head-1", role=Role.OUTLET_HEAD, outlet=outlet)
+    async with complaint_stack(temporal_env, pool) as stack:
+        now = await stack.now()
+        clients = ClientService(temporal_env.client, stack.task_queue,
+                                client_policy(today=now.date()))
+        client_id = f"K-{uuid.uuid4().hex[:8]}"
+        await clients.identify(cc.Identify(
+            actor=officer.name, at=now, client_id=client_id, outlet=outlet,
+            assessment=Assessment(deposits_10k=50, loans_10k=0, intermediary_products=0,
+                                  family=0, occupation=0, social_standing=0)), by=officer)
+
+        async def act(by: Principal, command: Any) -> None:
+            at = await stack.now()
+            await clients.execute(client_id, command.model_copy(update={"at": at}), by=by)
+
+        await act(officer, cc.RecordContactAttempt(
+            actor=officer.name, at=now, channel="phone", outcome="meeting_agreed",
+            next_step="meet", meeting_at=now + timedelta(days=3), meeting_place="支行"))
+        await temporal_env.sleep(timedelta(days=5))  # reminded, then missed
+        await act(officer, cc.RecordSale(actor=officer.name, at=now, product="fund"))
+        await act(officer, cc.Reassess(actor=officer.name, at=now, assessment=Assessment(
+            deposits_10k=600, loans_10k=0, intermediary_products=2, family=3, occupation=3,
+            social_standing=3)))
+        await act(officer, cc.RequestAccountClosure(actor=officer.name, at=now,
+                                                    account="A-1"))
+        for by in (officer, head):
+            await act(by, cc.RecordRetention(actor=by.name, at=now, retained=False,
+                                             note="moving abroad"))
+        await act(head, cc.WinBack(actor=head.name, at=now, reason="back from abroad"))
+        handle = temporal_env.client.get_workflow_handle(f"client-{client_id}")
+        history = await handle.fetch_history()
+        await handle.terminate(reason="scenario over")
+    types = [e.type for e in await event_store(pool).read_stream(f"client-{client_id}")]
+    for kind in ("meeting_reminder", "meeting_missed", "client_lost", "win_back_started"):
+        assert kind in types, kind
+    result = await replayer().replay_workflow(history, raise_on_replay_failure=False)
+    assert result.replay_failure is None, result.replay_failure
+    golden = GOLDEN / f"client_lifecycle@{GENERATION}.json"
+    if os.environ.get("CASEFLOW_RECORD_HISTORIES") == "1" and not golden.exists():
+        golden.write_text(history.to_json(), encoding="utf-8")
+
+
+async def test_the_committed_client_lifecycle_replays() -> None:
+    path = GOLDEN / f"client_lifecycle@{GENERATION}.json"
+    assert path.exists(), f"golden {path.name} missing: see this module's docstring"
+    history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
+    result = await replayer().replay_workflow(history, raise_on_replay_failure=False)
+    assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"

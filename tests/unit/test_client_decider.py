@@ -45,14 +45,18 @@ def assessment(deposits: int = 0, **kw: Any) -> Assessment:
 
 
 def identify(deposits: int, at: datetime = T0, birthday: str | None = None,
-             **kw: Any) -> c.Identify:
+             manager: str | None = None, outlet: str | None = None, **kw: Any) -> c.Identify:
     return c.Identify(actor="lobby-1", at=at, client_id="K1", birthday=birthday,
-                      assessment=assessment(deposits, **kw))
+                      manager=manager, outlet=outlet, assessment=assessment(deposits, **kw))
 
 
 def attempt(outcome: str = "no_answer", days: int = 0, channel: str = "phone") -> Any:
-    return c.RecordContactAttempt(actor="rm-1", at=T0 + timedelta(days=days), channel=channel,
-                                  outcome=outcome, next_step="call again")
+    """A contact attempt; an agreed meeting is three days later at the sub-branch."""
+    at = T0 + timedelta(days=days)
+    meeting: dict[str, Any] = {"meeting_at": at + timedelta(days=3),
+                               "meeting_place": "支行贵宾室"} if outcome == "meeting_agreed" else {}
+    return c.RecordContactAttempt(actor="rm-1", at=at, channel=channel, outcome=outcome,
+                                  next_step="call again", **meeting)
 
 
 def sale(actor: str = "rm-1", days: int = 1) -> c.RecordSale:
@@ -113,7 +117,8 @@ def test_three_failed_attempts_abandon_the_plan() -> None:
 
 def test_agreed_meeting_then_meeting_with_deal_and_next_contact() -> None:
     state = given(identify(50), attempt(ContactOutcome.MEETING_AGREED))
-    assert state.meeting_agreed and next_contact_due(state, POLICY) is None
+    assert state.meeting_agreed and next_contact_due(state, POLICY) == T0 + timedelta(days=3)
+    assert state.meeting_place == "支行贵宾室"
     with pytest.raises(IllegalStepError, match="record the meeting"):
         decide(state, attempt(days=1), POLICY)
     meeting = c.RecordMeeting(actor="rm-1", at=T0 + timedelta(days=2), needs="education fund",
@@ -143,9 +148,10 @@ def test_first_sale_decides_the_manager_and_moves_to_serve() -> None:
 
 def test_reassignment_by_reason() -> None:
     reassign = c.ReassignManager(actor="head-1", at=T0, manager="rm-2", reason="rm-1 moved")
+    legacy = ClientPolicy.model_validate({"version": "client-policy-2026.1"})
     with pytest.raises(IllegalStepError, match="first sale decides"):
-        decide(given(identify(250)), reassign, POLICY)
-    state = given(identify(250), sale("rm-1"), reassign)
+        decide(Spec(CLIENT, legacy).given(identify(250)), reassign, legacy)
+    state = given(identify(250, manager="rm-1"), reassign)
     assert state.manager == "rm-2"
 
 
@@ -153,7 +159,7 @@ def test_premium_closure_retention_by_manager_then_outlet_head() -> None:
     closure = c.RequestAccountClosure(actor="teller-1", at=T0, account="A-1")
     fail = c.RecordRetention(actor="rm-1", at=T0, retained=False, note="moving abroad")
     keep = c.RecordRetention(actor="head-1", at=T0, retained=True, note="better rate offered")
-    state = given(identify(250), sale(), closure)
+    state = given(identify(250, manager="rm-1"), sale(), closure)
     assert state.retention_by == "rm-1"
     assert given(identify(250), sale(), closure, keep).closing_account is None
     escalated = given(identify(250), sale(), closure, fail)

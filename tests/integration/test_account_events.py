@@ -1,0 +1,122 @@
+"""Issue 16: the core banking's account events into the clients' workflows, on the
+time-skipping server with the real event store: each kind becomes what the documents ask (a
+prompt contact, a contact at a maturity's lead time, a retention attempt on a closure, a
+churn-risk change), and a file of 10,000 rows (duplicated, unknown clients, malformed) is
+applied once each, the rest reported by line; the same file again changes nothing."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+import asyncpg
+
+from caseflow.services.account_events import parse_lines
+from domain.access import Principal, Role
+from domain.client import commands as cc
+from domain.client.model import Assessment, Stage
+from tests.complaint_stack import SHANGHAI, ComplaintStack
+
+
+async def identified(stack: ComplaintStack, deposits: int = 250, n: int = 1) -> list[str]:
+    """Premium clients of outlet-9, each with its manager and an account."""
+    officer = Principal(name="rm-1", role=Role.CASE_OFFICER, outlet="outlet-9")
+    ids = []
+    for _ in range(n):
+        client_id = f"K-{uuid.uuid4().hex[:10]}"
+        now = await stack.now()
+        await stack.parts.clients.identify(cc.Identify(
+            actor="rm-1", at=now, client_id=client_id, outlet="outlet-9", manager="rm-1",
+            assessment=Assessment(deposits_10k=Decimal(deposits), loans_10k=Decimal(0),
+                                  intermediary_products=1, family=0, occupation=0,
+                                  social_standing=0)), by=officer)
+        await stack.parts.clients.execute(client_id, cc.OpenAccount(
+            actor="rm-1", at=now, account="ACC-1"), by=officer)
+        ids.append(client_id)
+    return ids
+
+
+AUDITOR = Principal(name="auditor-1", role=Role.AUDITOR)
+
+
+async def test_each_kind_of_account_event_asks_what_the_documents_say(
+    stack: ComplaintStack,
+) -> None:
+    [client] = await identified(stack)
+    now = await stack.now()
+    matures = (now + timedelta(days=30)).astimezone(SHANGHAI).date()
+    rows = [
+        {"event_id": "E-1", "client_id": client, "event": "large_transaction",
+         "amount": "250000.00"},
+        {"event_id": "E-2", "client_id": client, "event": "maturity", "product": "三年期定期",
+         "matures_on": matures.isoformat()},
+        {"event_id": "E-3", "client_id": client, "event": "large_outflow", "amount": "300000"},
+        {"event_id": "E-4", "client_id": client, "event": "large_transaction", "amount": "500"},
+        {"event_id": "E-5", "client_id": client, "event": "account_closure",
+         "account": "ACC-1"},
+    ]
+    before = (await stack.parts.clients.view(client, by=AUDITOR)).churn_risk
+    report = await stack.parts.account_events.apply(enumerate(rows, start=1))
+    assert (report.applied, report.already_applied) == (4, 0)
+    assert [(p.line, p.rule) for p in report.problems] == [(4, "below_threshold")]
+    view = await stack.parts.clients.view(client, by=AUDITOR)
+    state = view.state
+    assert state.account_events == {"E-1", "E-2", "E-3", "E-5"}
+    assert view.churn_risk == before + 15  # the large outflow
+    assert state.closing_account == "ACC-1" and state.retention_by == "rm-1"  # retention
+    events = await stack.store.read_stream(f"client-{client}")
+    recorded = {e.data["event_id"]: e for e in events if e.type == "account_event_recorded"}
+    lead = datetime.combine(matures - timedelta(days=7), time(9, 0), tzinfo=SHANGHAI)
+    assert datetime.fromisoformat(recorded["E-2"].data["contact_due_at"]) == lead
+    assert datetime.fromisoformat(recorded["E-1"].data["contact_due_at"]) <= await stack.now()
+    # The prompt contact is due now: the manager is told on the client's clock.
+    await stack.env.sleep(timedelta(minutes=5))
+    kinds = [e.type for e in await stack.store.read_stream(f"client-{client}")]
+    assert "contact_due" in kinds[kinds.index("account_event_recorded"):]
+
+
+async def test_ten_thousand_rows_apply_once_and_the_rest_are_reported_by_line(
+    stack: ComplaintStack, pool: asyncpg.Pool
+) -> None:
+    clients = await identified(stack, n=100)
+    lines: list[str] = []
+    expected_problems: dict[int, str] = {}
+    applied = 0
+    for n in range(10_000):
+        line = n + 1
+        if n % 250 == 7:
+            lines.append("{not json")
+            expected_problems[line] = "malformed"
+        elif n % 250 == 11:
+            lines.append(json.dumps({"event_id": f"X-{n}", "client_id": clients[0],
+                                     "event": "large_transaction", "amount": "-5"}))
+            expected_problems[line] = "malformed"
+        elif n % 250 == 13:
+            lines.append(json.dumps({"event_id": f"U-{n}", "client_id": "K-nobody",
+                                     "event": "large_transaction", "amount": "200000"}))
+            expected_problems[line] = "unknown_client"
+        elif n % 100 == 50:
+            lines.append(lines[-1])  # a duplicated row: the same event id again
+        else:
+            lines.append(json.dumps({"event_id": f"E-{n}", "client_id": clients[n % 100],
+                                     "event": "balance_change", "direction": "up"}))
+            applied += 1
+    text = "\n".join(lines)
+    report = await stack.parts.account_events.apply(parse_lines(text, "jsonl"))
+    assert report.lines == 10_000 and report.applied == applied
+    assert report.already_applied == 10_000 - applied - len(expected_problems)
+    assert {p.line: p.rule for p in report.problems} == expected_problems
+    versions = {c: (await stack.parts.clients.view(c, by=AUDITOR)).state.version
+                for c in clients}
+    again = await stack.parts.account_events.apply(parse_lines(text, "jsonl"))
+    assert again.applied == 0 and again.already_applied == report.applied + report.already_applied
+    assert {c: (await stack.parts.clients.view(c, by=AUDITOR)).state.version
+            for c in clients} == versions  # nothing changed
+    stored = await pool.fetchval(
+        "SELECT count(*) FROM events WHERE stream_id = ANY($1)"
+        " AND type = 'account_event_recorded'",
+        [f"client-{c}" for c in clients])
+    assert stored == applied
+    assert (await stack.parts.clients.view(clients[0], by=AUDITOR)).state.stage == Stage.MAINTAIN
