@@ -193,6 +193,14 @@ def visible_outlets(principal: Principal, outlet: str | None) -> list[str] | Non
     return sorted({principal.outlet, *principal.scope})
 
 
+def check_agenda(principal: Principal, manager: str) -> None:
+    """A case officer reads their own day; supervisors and outlet heads every manager's of
+    their units (the list is cut to their units); auditors any."""
+    if principal.role is Role.CASE_OFFICER and manager != principal.name:
+        raise AccessDeniedError(f"{principal.name} reads their own day, not {manager}'s",
+                                rule="own_agenda")
+
+
 def check_audit(principal: Principal) -> None:
     if principal.role != Role.AUDITOR:
         raise AccessDeniedError(f"{principal.name} is {_a(principal.role)}: the audit is for "

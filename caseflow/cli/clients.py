@@ -3,7 +3,7 @@ token's user, against a running caseflow (./dev.sh up, or TEMPORAL_ADDRESS / DAT
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,8 +11,8 @@ import typer
 
 from caseflow.cli.session import TOKEN, Session, run_as
 from caseflow.config import Settings
-from caseflow.store.read_models.clients import list_clients
-from domain.access import visible_outlets
+from caseflow.store.read_models.clients import ManagerDay, list_clients, manager_day
+from domain.access import check_agenda, visible_outlets
 from domain.client import commands as c
 from domain.client.model import (
     Assessment,
@@ -216,3 +216,33 @@ def client_list(
         typer.echo(f"{r.client_id:<16} {r.tier or '-':<17} {r.stage:<10} {r.manager or '-':<14} "
                    f"{due:<30} {r.churn_risk} %")
     typer.echo(f"{len(rows)} client(s)")
+
+
+@app.command()
+def agenda(manager: str | None = typer.Option(None, help="default: yourself"),
+           day: datetime | None = typer.Option(None, formats=["%Y-%m-%d"]),
+           token: str = TOKEN) -> None:
+    """A manager's day: contacts due and overdue (soonest first), targets and what is done."""
+    zone = Settings().zone
+
+    async def work(session: Session) -> ManagerDay:
+        who = manager or session.user.name
+        check_agenda(session.user, who)
+        today = day.date() if day else datetime.now(zone).date()
+        start = datetime.combine(today, time(0, 0), zone)
+        policy = session.services.clients.policy
+        return await manager_day(session.services.pool, who,
+                                 visible_outlets(session.user, None), start,
+                                 start + timedelta(days=1),
+                                 (policy.daily_contacts, policy.daily_meetings))
+
+    result = run_as(token, work)
+    typer.echo(f"{result.manager}, {result.day}: contacts {result.contacts_done}/"
+               f"{result.contacts_target}, meetings {result.meetings_done}/"
+               f"{result.meetings_target}, {result.overdue} overdue")
+    for row in result.due:
+        due = row.next_contact_due.astimezone(zone).strftime("%Y-%m-%d %H:%M") \
+            if row.next_contact_due else "-"
+        what = "retention" if row.retention_by == result.manager else row.next_contact_kind
+        typer.echo(f"  {due:<16} {row.client_id:<16} {row.tier or '-':<18} "
+                   f"churn {row.churn_risk:>3} %  {what or '-'}")

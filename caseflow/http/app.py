@@ -15,6 +15,7 @@ from temporalio.service import RPCError
 from caseflow.bootstrap import Parts
 from caseflow.http import (
     account_events,
+    agenda,
     audit,
     calendar,
     clients,
@@ -69,7 +70,8 @@ def create_app(parts: Parts | PartsFactory) -> FastAPI:
         app.state.parts = parts  # usable without the lifespan (httpx's ASGI transport)
     for router in (complaints.router, clients.router, audit.router, users.router,
                    organisation.router, messages.inbox, messages.notifications,
-                   calendar.router, sla.router, reports.router, account_events.router):
+                   calendar.router, sla.router, reports.router, account_events.router,
+                   agenda.router):
         app.include_router(router)
     add_web_app(app)
     _error_handlers(app)

@@ -467,6 +467,7 @@ EVENT = {
     "meeting_reminder": ("约见提醒", "meeting reminder"),
     "meeting_missed": ("约见未记录", "meeting not recorded"),
     "win_back_started": ("重新跟进流失客户", "win-back started"),
+    "account_event_recorded": ("账户动态", "account event"),
 }
 ROLE = {"case_officer": ("经办员", "case officer"), "supervisor": ("主管", "supervisor"),
         "outlet_head": ("网点负责人", "outlet head"), "auditor": ("审计", "auditor"),

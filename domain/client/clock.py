@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from domain.client.events import (
@@ -33,30 +34,44 @@ class ClientAlarm:
     day: date | None = None
 
 
+ContactKind = Literal["meeting", "follow_up", "planned", "cadence", "after_sale"]
+
+
 def next_contact_due(state: ClientState, policy: ClientPolicy) -> datetime | None:
     """When the manager must next contact the client, or None when nothing is planned."""
+    due = next_contact(state, policy)
+    return due[0] if due else None
+
+
+def next_contact(state: ClientState, policy: ClientPolicy
+                 ) -> tuple[datetime, ContactKind] | None:
+    """The next contact and what it is: the agreed meeting, the follow-up plan's next attempt,
+    a contact planned at a meeting or asked by an account event, the tier's cadence, or the
+    after-sale care of a client in serve."""
     if state.stage == Stage.CONTACT and state.meeting_at is not None:
-        return state.meeting_at  # the agreed meeting
+        return state.meeting_at, "meeting"
     if state.stage == Stage.CONTACT and not state.follow_up_abandoned and not state.meeting_agreed:
         if state.attempts < len(state.follow_up_due):
-            due = state.follow_up_due[state.attempts]
+            day = state.follow_up_due[state.attempts]
             assert state.assessed_at is not None
-            return datetime.combine(due, state.assessed_at.timetz())
+            return datetime.combine(day, state.assessed_at.timetz()), "follow_up"
         return None
     if state.next_contact_at is not None and (
         state.last_contact_at is None or state.next_contact_at > state.last_contact_at
     ):
-        return state.next_contact_at
+        return state.next_contact_at, "planned"
     every = policy.contact_every_days(state.tier, state.preference) if state.tier else None
+    kind: ContactKind = "cadence"
     if state.stage == Stage.SERVE and policy.serve_contact_every_days is not None:
-        every = every or policy.serve_contact_every_days  # after-sale care
+        kind = "cadence" if every else "after_sale"
+        every = every or policy.serve_contact_every_days
     elif state.stage != Stage.MAINTAIN:
         every = None  # (the first client policy planned no contact in serve)
     if every is None:
         return None
     since = state.last_contact_at or state.assessed_at
     assert since is not None
-    return since + timedelta(days=every)
+    return since + timedelta(days=every), kind
 
 
 def supervisor(state: ClientState) -> str:

@@ -113,6 +113,9 @@ class ClientPolicy(BaseModel):
     do_not_disturb_blocks: frozenset[ContactChannel] = frozenset(
         {ContactChannel.PHONE, ContactChannel.MEETING})
     """The channels a do-not-disturb client is not contacted by (calls and visits)."""
+    daily_contacts: int = Field(default=8, ge=0)
+    """A manager's daily targets (the manager's day): contacts made, and meetings held."""
+    daily_meetings: int = Field(default=2, ge=0)
     large_transaction_yuan: Decimal = Decimal("100000")
     """A single transaction or outflow from this amount is a prompt contact for the manager."""
     maturity_lead_days: int = Field(default=7, ge=0, le=90)

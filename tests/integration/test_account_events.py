@@ -120,3 +120,54 @@ async def test_ten_thousand_rows_apply_once_and_the_rest_are_reported_by_line(
         [f"client-{c}" for c in clients])
     assert stored == applied
     assert (await stack.parts.clients.view(clients[0], by=AUDITOR)).state.stage == Stage.MAINTAIN
+
+
+async def test_the_managers_day_lists_what_is_due_with_its_targets(
+    stack: ComplaintStack,
+) -> None:
+    """Issue 16's manager's day (API): the manager's clients due by the end of the day,
+    soonest first, with what each contact is; today's contacts against the policy's targets;
+    the supervisor's overview of the unit's managers; an officer reads only their own day."""
+    import httpx
+
+    from caseflow.http.app import create_app
+    from caseflow.identity.users import add_user
+
+    [prompted, quiet] = await identified(stack, n=2)
+    now = await stack.now()
+    matures = (now + timedelta(days=30)).astimezone(SHANGHAI).date()
+    await stack.parts.account_events.apply(enumerate([
+        {"event_id": f"D-{prompted}", "client_id": prompted, "event": "large_transaction",
+         "amount": "150000"},
+        {"event_id": f"M-{quiet}", "client_id": quiet, "event": "maturity",
+         "matures_on": matures.isoformat()}], start=1))
+    officer = Principal(name="rm-1", role=Role.CASE_OFFICER, outlet="outlet-9")
+    await stack.parts.clients.execute(prompted, cc.LogContact(
+        actor="rm-1", at=await stack.now(), channel="phone", summary="called about it"),
+        by=officer)
+    run = uuid.uuid4().hex[:6]
+    tokens = {who: await add_user(stack.parts.pool, Principal(name=name, role=role,
+                                                              outlet="outlet-9"),
+                                  created_by="test")
+              for who, name, role in [("rm", "rm-1", Role.CASE_OFFICER),
+                                      ("other", f"rm-{run}", Role.CASE_OFFICER),
+                                      ("sup", f"sup-{run}", Role.SUPERVISOR)]}
+    transport = httpx.ASGITransport(app=create_app(stack.parts))
+    async with httpx.AsyncClient(transport=transport, base_url="http://caseflow") as http:
+        def auth(who: str) -> dict[str, str]:
+            return {"Authorization": f"Bearer {tokens[who]}"}
+
+        day = (await http.get("/agenda", headers=auth("rm"))).json()
+        assert day["manager"] == "rm-1" and day["contacts_target"] == 8
+        assert day["contacts_done"] >= 1  # the call just logged
+        due_ids = [row["client_id"] for row in day["due"]]
+        assert quiet not in due_ids  # its maturity contact is weeks away
+        later = (matures - timedelta(days=7)).isoformat()
+        then = (await http.get("/agenda", params={"day": later}, headers=auth("rm"))).json()
+        [row] = [r for r in then["due"] if r["client_id"] == quiet]
+        assert row["next_contact_kind"] == "planned"
+        refused = await http.get("/agenda", params={"manager": "rm-1"}, headers=auth("other"))
+        assert refused.status_code == 403 and refused.json()["rule"] == "own_agenda"
+        overview = (await http.get("/agenda/managers", headers=auth("sup"))).json()
+        assert "rm-1" in {m["manager"] for m in overview}
+        assert (await http.get("/agenda/managers", headers=auth("rm"))).status_code == 403
