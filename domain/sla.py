@@ -123,10 +123,10 @@ class SlaPolicy(BaseModel):
         if remind is not None and close is not None and close <= remind:
             raise ValueError("the no-response close comes after the feedback reminder")
         if self.regulatory_days is not None and (
-                self.regulatory_extended_days < self.regulatory_days
+                self.regulatory_extended_days <= self.regulatory_days
                 or self.regulatory_warning_days >= self.regulatory_days):
-            raise ValueError("the regulator's extended period is at least its period, and its "
-                             "warning comes before the period ends")
+            raise ValueError("the regulator's extended period is longer than its period, and "
+                             "its warning comes before the period ends")
         return self
 
 

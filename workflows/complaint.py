@@ -174,19 +174,24 @@ class ComplaintWorkflow:
             self._stream_id, self._state.version, events,
             read_model=summarize(state).model_dump(mode="json"),
             notifications=notifications_for(state, events, self._stream_id, self._contact))
+        reopened_after_close = self._state.status == Status.CLOSED and any(
+            e.type == "case_reopened" for e in events)
         self._state = state
         self._registering = None
-        await self._link_client(events)
+        await self._link_client(events, reopened_after_close)
         self._publish_search_attributes()
 
-    async def _link_client(self, events: list[ComplaintEvent]) -> None:
+    async def _link_client(self, events: list[ComplaintEvent],
+                           reopened_after_close: bool = False) -> None:
         """Tell the client's relationship workflow (churn risk; a breach calls for care).
         Patched in: cases started before this recorded no such activity and must replay. A
         local activity since "link-client-local-v1" (a regular one cost a server round trip per
         link: 0.75 → 0.61 in bench/complaint_throughput.py); older cases keep their regular one."""
         first_version = self._state.version - len(events) + 1
+        links = {**CLIENT_LINK, "case_reopened": "opened"} if reopened_after_close \
+            else CLIENT_LINK  # (a follow-up reopens a closed case: it is open again)
         changes = [(version, change) for version, event in enumerate(events, first_version)
-                   if (change := CLIENT_LINK.get(event.type))]
+                   if (change := links.get(event.type))]
         if not changes or not self._client_followed or not workflow.patched("link-client-v1"):
             return  # (the patch is asked last: unfollowed cases record no marker)
         assert self._state.client_id is not None and self._state.case_id is not None

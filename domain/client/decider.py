@@ -141,8 +141,8 @@ def decide(
                 if command.meeting_at <= command.at:
                     raise RuleViolationError("the agreed meeting must be in the future",
                                              rule="meeting_needs_date")
-            meeting = {"meeting_at": command.meeting_at,
-                       "meeting_place": command.meeting_place} if agreed else {}
+            meeting = {"meeting_at": command.meeting_at, "meeting_place": command.meeting_place
+                       } if agreed and policy.meeting_reminder_hours is not None else {}
             attempt = ContactAttempted(**base, attempt=state.attempts + 1,
                                        channel=command.channel, outcome=command.outcome,
                                        next_step=command.next_step, **meeting)

@@ -126,7 +126,13 @@ def evolve(state: ClientState, event: ClientEvent) -> ClientState:
                                   *plan[s.attempts:])})
         case AccountEventRecorded():
             outflow = event.event == AccountEventKind.LARGE_OUTFLOW or event.direction == "down"
-            prompt = {"next_contact_at": event.contact_due_at} if event.contact_due_at else {}
+            # One planned contact: the earlier of the one already pending and the new one.
+            pending = s.next_contact_at if s.next_contact_at is not None and (
+                s.last_contact_at is None or s.next_contact_at > s.last_contact_at) else None
+            due = event.contact_due_at
+            if due is not None and pending is not None:
+                due = min(due, pending)
+            prompt = {"next_contact_at": due} if due is not None else {}
             return s.model_copy(update={"account_events": s.account_events | {event.event_id},
                                         "large_outflows": s.large_outflows + outflow,
                                         **prompt})

@@ -186,6 +186,13 @@ def decide(
                 exclude={"kind", "actor", "at", "corrective_action_due"}))
             if not (command.bank_at_fault and rules.policy.corrective_actions_followed):
                 return [findings]
+            opened_now = [a for a in state.open_corrective_actions
+                          if state.findings is not None and a.opened_at >= state.findings.at]
+            if opened_now:
+                raise RuleViolationError(
+                    f"these findings already opened corrective action {opened_now[0].number}, "
+                    "still open: complete it before recording another",
+                    rule="corrective_action_open")
             return [findings, _corrective_action(state, command, rules.policy)]
 
         case RequestExtension():
@@ -231,6 +238,7 @@ def decide(
                                   details=command.details, media=command.media)]
 
         case AcceptEscalation():
+            _require_open(state, "accept an escalation")
             if state.held_by is None:
                 raise IllegalStepError("the case is not escalated to a unit")
             if state.escalation_accepted_by is not None:
@@ -239,6 +247,7 @@ def decide(
             return [EscalationAccepted(**base, unit=state.held_by)]
 
         case AnswerEscalation():
+            _require_open(state, "answer an escalation")
             if state.held_by is None:
                 raise IllegalStepError("the case is not escalated to a unit")
             if state.escalation_accepted_by is None:

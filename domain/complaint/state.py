@@ -251,8 +251,11 @@ def evolve(state: ComplaintState, event: ComplaintEvent) -> ComplaintState:
         case ComplaintWithdrawn():
             return s
         case CaseClosed():
+            # A closed case is back with its outlet: the unit it was escalated to holds it no
+            # more (its staff no longer act on it).
             return s.model_copy(update={"status": Status.CLOSED, "close_reason": event.reason,
-                                        "closed_at": event.at})
+                                        "closed_at": event.at, "held_by": None,
+                                        "escalation_accepted_by": None})
         case NoteAdded():
             return s.model_copy(update={"notes": s.notes + 1})
         case DeadlineWarningRaised():

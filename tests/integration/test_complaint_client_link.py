@@ -126,3 +126,41 @@ async def test_a_client_without_a_relationship_workflow_is_not_called(
               for details in e.marker_recorded_event_attributes.details.values()
               for payload in await CONVERTER.payload_codec.decode(list(details.payloads))]
     assert opened and not any(b"link" in data for data in opened)  # no link patch either
+
+
+async def test_a_case_reopened_after_its_close_is_open_again_for_the_client(
+    temporal_env: WorkflowEnvironment, pool: asyncpg.Pool
+) -> None:
+    """The satisfaction follow-up finds the client dissatisfied and reopens a closed case: the
+    client's workflow hears it is open again (churn risk up again)."""
+    async with complaint_stack(temporal_env, pool) as stack:
+        client_id = f"K-{uuid.uuid4().hex[:8]}"
+        now = await stack.now()
+        client = await temporal_env.client.start_workflow(
+            ClientWorkflow.run,
+            ClientInput(identify=cc.Identify(
+                actor="lobby-1", at=now, client_id=client_id,
+                assessment=Assessment(deposits_10k=Decimal(250), loans_10k=Decimal(0),
+                                      intermediary_products=0, family=0, occupation=0,
+                                      social_standing=0)), policy=ClientPolicy()),
+            id=client_workflow_id(client_id), task_queue=stack.task_queue)
+        case_id = f"L-{uuid.uuid4().hex[:8]}"
+        await stack.register(register(at=now, received_at=now, case_id=case_id,
+                                      client_id=client_id))
+        for step in (c.AssignHandler(actor="lobby-1", at=now, handler="officer-1"),
+                     c.RecordFindings(actor="officer-1", at=now, summary="s",
+                                      bank_at_fault=False),
+                     c.ReplyToClient(actor="officer-1", at=now, method="in_person",
+                                     content="explained"),
+                     c.RecordFeedback(actor="officer-1", at=now, satisfied=True, opinion="ok")):
+            await stack.execute(case_id, step)
+        closed: ClientView = await client.query(names.VIEW, result_type=ClientView)
+        assert closed.state.open_complaints == frozenset()
+        await temporal_env.sleep(timedelta(days=9))  # the follow-up falls due
+        await stack.execute(case_id, c.RecordFollowUp(
+            actor="officer-1", at=await stack.now(), outcome="not_satisfied",
+            opinion="the fee came back", follow_up="reopen"))
+        reopened: ClientView = await client.query(names.VIEW, result_type=ClientView)
+        assert reopened.state.open_complaints == frozenset({case_id})
+        assert reopened.churn_risk == closed.churn_risk + 10
+        await client.terminate(reason="test done")

@@ -212,3 +212,17 @@ def test_no_client_is_left_without_a_way_forward(
         else:
             assert state.stage == Stage.LOST
             decide(state, c.WinBack(actor="head", at=moment, reason="r"), policy)  # allowed
+
+
+def test_an_account_event_keeps_an_earlier_planned_contact() -> None:
+    met = NEW.given(identify(250, manager="rm-1"), c.RecordMeeting(
+        actor="rm-1", at=T0, needs="n", proposals="p", deal=True, next_contact_at=at(5)))
+    maturity = c.RecordAccountEvent(actor="caseflow-core-banking", at=at(1), event_id="M-1",
+                                    event="maturity", matures_on=(T0 + timedelta(days=60)).date())
+    after = fold(NEW.when(met, maturity), met)
+    assert next_contact_due(after, POLICY) == at(5)  # the agreed contact stays first
+
+
+def test_the_first_policy_takes_no_meeting_dates() -> None:
+    agreed = OLD.given(identify(50), attempt("meeting_agreed"))
+    assert agreed.meeting_at is None and next_contact_due(agreed, LEGACY) is None

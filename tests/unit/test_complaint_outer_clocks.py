@@ -315,3 +315,20 @@ def test_only_the_holding_unit_accepts_and_its_staff_may_act_on_the_case() -> No
     with pytest.raises(AccessDeniedError) as refused:
         check_complaint_step(OFFICER, "officer-1", "outlet-9", "accept_escalation")
     assert refused.value.rule == "not_escalated"
+
+
+def test_a_closed_case_is_no_longer_held_by_the_unit_it_was_escalated_to() -> None:
+    closed = given(register(), assign(), ESCALATE, findings(), reply(), feedback(True))
+    assert closed.status == Status.CLOSED and closed.held_by is None
+    with pytest.raises(AccessDeniedError, match="not within"):
+        check_complaint_step(CSM, "csm-1", "outlet-9", "add_note", holder=closed.held_by)
+    with pytest.raises(IllegalStepError, match="closed"):
+        when(closed, c.AcceptEscalation(actor="csm-1", at=T0))
+
+
+def test_findings_recorded_again_open_no_second_corrective_action() -> None:
+    once = given(register(), assign(), at_fault())
+    with pytest.raises(RuleViolationError) as refused:
+        when(once, at_fault())
+    assert refused.value.rule == "corrective_action_open"
+    assert [e.type for e in when(once, findings())] == ["findings_recorded"]  # not at fault
