@@ -11,9 +11,10 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import asyncpg
-from temporalio.client import WorkflowHistory
+from temporalio.client import WorkflowHandle, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
@@ -24,7 +25,7 @@ from domain.client.model import Assessment
 from domain.complaint import commands as c
 from domain.tier import ClientTier
 from tests.complaint_fixtures import register
-from tests.complaint_stack import complaint_stack
+from tests.complaint_stack import ComplaintStack, complaint_stack
 from tests.payload_keys import CONVERTER
 from workflows import names
 from workflows.client import ClientWorkflow
@@ -35,6 +36,19 @@ from workflows.registry import SANDBOX_RUNNER, WORKFLOWS
 LINKED = Path(__file__).parents[1] / "histories" / f"client_linked_by_system@{DURABLE_APPEND}.json"
 
 
+async def premium_client(env: WorkflowEnvironment, stack: ComplaintStack, client_id: str
+                         ) -> WorkflowHandle[Any, Any]:
+    """A core-premium client's relationship workflow (one product: the deposit)."""
+    return await env.client.start_workflow(
+        ClientWorkflow.run,
+        ClientInput(identify=cc.Identify(
+            actor="lobby-1", at=await stack.now(), client_id=client_id,
+            assessment=Assessment(deposits_10k=Decimal(250), loans_10k=Decimal(0),
+                                  intermediary_products=0, family=0, occupation=0,
+                                  social_standing=0)), policy=ClientPolicy()),
+        id=client_workflow_id(client_id), task_queue=stack.task_queue)
+
+
 async def test_complaint_raises_churn_risk_and_breach_schedules_care(
     temporal_env: WorkflowEnvironment, pool: asyncpg.Pool
 ) -> None:
@@ -42,14 +56,7 @@ async def test_complaint_raises_churn_risk_and_breach_schedules_care(
     async with complaint_stack(temporal_env, pool) as stack:
         client_id = f"K-{uuid.uuid4().hex[:8]}"
         now = await stack.now()
-        client = await temporal_env.client.start_workflow(
-            ClientWorkflow.run,
-            ClientInput(identify=cc.Identify(
-                actor="lobby-1", at=now, client_id=client_id,
-                assessment=Assessment(deposits_10k=Decimal(250), loans_10k=Decimal(0),
-                                      intermediary_products=0, family=0, occupation=0,
-                                      social_standing=0)), policy=ClientPolicy()),
-            id=client_workflow_id(client_id), task_queue=stack.task_queue)
+        client = await premium_client(temporal_env, stack, client_id)
         before: ClientView = await client.query(names.VIEW, result_type=ClientView)
         assert before.churn_risk == 62  # one product (the deposit)
 
@@ -136,14 +143,7 @@ async def test_a_case_reopened_after_its_close_is_open_again_for_the_client(
     async with complaint_stack(temporal_env, pool) as stack:
         client_id = f"K-{uuid.uuid4().hex[:8]}"
         now = await stack.now()
-        client = await temporal_env.client.start_workflow(
-            ClientWorkflow.run,
-            ClientInput(identify=cc.Identify(
-                actor="lobby-1", at=now, client_id=client_id,
-                assessment=Assessment(deposits_10k=Decimal(250), loans_10k=Decimal(0),
-                                      intermediary_products=0, family=0, occupation=0,
-                                      social_standing=0)), policy=ClientPolicy()),
-            id=client_workflow_id(client_id), task_queue=stack.task_queue)
+        client = await premium_client(temporal_env, stack, client_id)
         case_id = f"L-{uuid.uuid4().hex[:8]}"
         await stack.register(register(at=now, received_at=now, case_id=case_id,
                                       client_id=client_id))
