@@ -86,10 +86,13 @@ SYSTEM_STEPS: dict[str, frozenset[str]] = {
     "caseflow-complaints": frozenset({"link_complaint"}),
     "caseflow-messages": frozenset({"record_client_notice"}),
     "caseflow-calendar": frozenset({"recompute_deadline"}),
-    "caseflow-core-banking": frozenset({"account_event"}),
+    "caseflow-core-banking": frozenset({"account_event", "identify"}),
 }
 """caseflow's own principals and the only steps each may take."""
-SYSTEM_ONLY = frozenset().union(*SYSTEM_STEPS.values())
+SHARED_STEPS = frozenset({"identify"})
+"""Steps both users and caseflow take (the core banking refers a client it sees a large
+transaction of, as a teller would)."""
+SYSTEM_ONLY = frozenset().union(*SYSTEM_STEPS.values()) - SHARED_STEPS
 """Steps no user may take."""
 
 SLA_CLOCK = Principal(name="caseflow-sla-clock", role=Role.SYSTEM)

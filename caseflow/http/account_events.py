@@ -18,7 +18,8 @@ async def import_batch(body: list[dict[str, Any]], user: User,
                        services: Services) -> ImportReport:
     """Each row is an account event (`event_id`, `client_id`, `event`: large_transaction,
     large_outflow, maturity, account_closure or balance_change, and its `amount`, `account`,
-    `product`, `matures_on`, `direction`). Rows are applied once by event id; rows that cannot
-    be applied are reported by their position (1 for the first). An admin account sends it."""
+    `product`, `matures_on`, `direction`; `outlet`: a large transaction of a client not
+    followed yet refers them there). Rows are applied once by event id; rows that cannot be
+    applied are reported by their position (1 for the first). An admin account sends it."""
     check_admin(user, "account events are sent")
     return await services.account_events.apply(enumerate(body, start=1))

@@ -16,6 +16,7 @@ import json
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
+from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -23,7 +24,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from caseflow.services.calls import CaseError, StillRecordingError
 from caseflow.services.clients import ClientService
 from domain.access import CORE_BANKING
-from domain.client.commands import AccountEventFacts, RecordAccountEvent
+from domain.client.commands import AccountEventFacts, Identify, RecordAccountEvent
+from domain.client.model import AccountEventKind, Assessment, ReferralStatus
 from domain.messages import Identifier
 
 CONCURRENT_CLIENTS = 32
@@ -36,6 +38,9 @@ class AccountEventRow(AccountEventFacts):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
     client_id: Identifier
+    outlet: Identifier | None = None
+    """The client's outlet: with it, a large transaction of a client not followed yet refers
+    the client to the outlet (identified, awaiting follow-up)."""
 
 
 class RowProblem(BaseModel):
@@ -50,6 +55,8 @@ class ImportReport(BaseModel):
     applied: int = 0
     already_applied: int = 0
     """Rows whose event id was applied before (the same file sent again)."""
+    referred: int = 0
+    """Clients not followed yet whose large transaction referred them to their outlet."""
     problems: list[RowProblem] = []
 
 
@@ -111,7 +118,7 @@ class AccountEventImport:
 
     async def _one(self, line: int, row: AccountEventRow, report: ImportReport) -> None:
         command = RecordAccountEvent(actor=CORE_BANKING.name, at=await self._now(),
-                                     **row.model_dump(exclude={"client_id"}))
+                                     **row.model_dump(exclude={"client_id", "outlet"}))
         sent_before = False
         while True:
             try:
@@ -126,8 +133,28 @@ class AccountEventImport:
                         report.applied += 1
                     else:
                         report.already_applied += 1
+                elif refused.rule == "not_found" and await self._refer(row, command):
+                    report.referred += 1
+                    continue  # now followed: the event is applied to the new relationship
                 else:
                     rule = "unknown_client" if refused.rule == "not_found" else refused.rule
                     report.problems.append(RowProblem(line=line, event_id=row.event_id,
                                                       rule=rule, detail=str(refused)))
             return
+
+    async def _refer(self, row: AccountEventRow, command: RecordAccountEvent) -> bool:
+        """A large transaction of a client caseflow does not follow yet, with its outlet: the
+        client is identified as a referral awaiting follow-up there (its tier from the
+        amount as a deposit), and the event then applies to it."""
+        large = command.event == AccountEventKind.LARGE_TRANSACTION
+        if not large or row.outlet is None or command.amount is None \
+                or command.amount < self._clients.policy.large_transaction_yuan:
+            return False
+        deposits = (command.amount / 10_000).quantize(Decimal("0.01"))
+        await self._clients.identify(Identify(
+            actor=CORE_BANKING.name, at=command.at, client_id=row.client_id, outlet=row.outlet,
+            referred_by=CORE_BANKING.name, referral_status=ReferralStatus.AWAITING_FOLLOW_UP,
+            assessment=Assessment(deposits_10k=deposits, loans_10k=Decimal(0),
+                                  intermediary_products=0, family=0, occupation=0,
+                                  social_standing=0)), by=CORE_BANKING)
+        return True

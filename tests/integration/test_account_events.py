@@ -171,3 +171,22 @@ async def test_the_managers_day_lists_what_is_due_with_its_targets(
         overview = (await http.get("/agenda/managers", headers=auth("sup"))).json()
         assert "rm-1" in {m["manager"] for m in overview}
         assert (await http.get("/agenda/managers", headers=auth("rm"))).status_code == 403
+
+
+async def test_a_large_transaction_of_a_client_not_followed_refers_them_to_the_outlet(
+    stack: ComplaintStack,
+) -> None:
+    newcomer = f"K-{uuid.uuid4().hex[:10]}"
+    rows = [{"event_id": f"N-{newcomer}", "client_id": newcomer, "outlet": "outlet-9",
+             "event": "large_transaction", "amount": "1200000"},
+            {"event_id": f"O-{newcomer}", "client_id": f"{newcomer}-x",
+             "event": "large_transaction", "amount": "1200000"}]  # no outlet: not referred
+    report = await stack.parts.account_events.apply(enumerate(rows, start=1))
+    assert (report.referred, report.applied) == (1, 1)
+    assert [(p.line, p.rule) for p in report.problems] == [(2, "unknown_client")]
+    state = (await stack.parts.clients.view(newcomer, by=AUDITOR)).state
+    assert state.referral_status == "awaiting_follow_up" and state.outlet == "outlet-9"
+    assert state.referred_by == "caseflow-core-banking" and state.tier == "ordinary_premium"
+    assert state.account_events == {f"N-{newcomer}"}
+    again = await stack.parts.account_events.apply(enumerate(rows, start=1))
+    assert (again.referred, again.applied, again.already_applied) == (0, 0, 1)
