@@ -4,7 +4,7 @@ churn risk, the timeline, and the steps this user may take now as forms, as on a
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from caseflow.audit.client_replay import client_timeline
 from caseflow.http.bodies import CLIENT_STEPS
 from caseflow.store import StreamNotFoundError
-from caseflow.store.read_models.clients import list_clients
+from caseflow.store.read_models.clients import list_clients, manager_day, managers_due
 from caseflow.web.forms import form_fields
 from caseflow.web.pages import (
     Services,
@@ -23,10 +23,18 @@ from caseflow.web.pages import (
     record_step,
     render,
     texts_for,
+    today_in,
 )
 from caseflow.web.sessions import WebSession
 from caseflow.web.timeline_words import timeline_lines
-from domain.access import AccessDeniedError, Principal, Role, check_client_step
+from domain.access import (
+    AccessDeniedError,
+    Principal,
+    Role,
+    check_agenda,
+    check_client_step,
+    visible_outlets,
+)
 from domain.client import CLIENT
 from domain.client.state import ClientState
 from domain.errors import DomainError, IllegalStepError
@@ -134,3 +142,26 @@ async def take_client_step(request: Request, services: Services, session: Signed
                              kind=command_type.model_fields["kind"].default,
                              version=view.state.version, stream=client_workflow_id(client_id),
                              page=f"/web/clients/{client_id}", execute=execute, show=show)
+
+
+agenda_router = APIRouter(prefix="/web/agenda", include_in_schema=False)
+
+
+@agenda_router.get("")
+async def agenda(request: Request, services: Services, session: Signed,
+                 manager: str | None = None) -> Response:
+    """The manager's day: what is due and overdue, against the day's targets; supervisors and
+    outlet heads also see every manager of their units."""
+    user = session.user
+    who = manager or user.name
+    check_agenda(user, who)
+    outlets = visible_outlets(user, None)
+    today = today_in(services, await services.now())
+    start = datetime.combine(today, time(0, 0), services.zone)
+    end = start + timedelta(days=1)
+    policy = services.clients.policy
+    day = await manager_day(services.pool, who, outlets, start, end,
+                            (policy.daily_contacts, policy.daily_meetings))
+    lead = user.role in (Role.SUPERVISOR, Role.OUTLET_HEAD, Role.AUDITOR)
+    managers = await managers_due(services.pool, outlets, start, end) if lead else []
+    return render(request, services, "agenda.html", session, day=day, managers=managers)

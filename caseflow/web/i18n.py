@@ -47,6 +47,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "report.by.outlet": {"zh": "按网点", "en": "By outlet"},
     "report.by.handler": {"zh": "按经办人", "en": "By handler"},
     "unit.title": {"zh": "本单位概况", "en": "My unit"},
+    "nav.agenda": {"zh": "今日日程", "en": "My day"},
+    "agenda.title": {"zh": "{manager} 的今日日程（{day}）", "en": "{manager}'s day ({day})"},
+    "agenda.targets": {"zh": "今日已联系 {contacts}/{contacts_target} 位客户，已会面 "
+                       "{meetings}/{meetings_target} 次；逾期 {overdue} 项。",
+                       "en": "Today: {contacts} of {contacts_target} contacts, {meetings} of "
+                             "{meetings_target} meetings; {overdue} overdue."},
+    "agenda.due": {"zh": "今日到期及逾期的联系（最早的在前）", "en": "Due today and overdue, "
+                   "soonest first"},
+    "agenda.managers": {"zh": "本单位客户经理", "en": "The unit's managers"},
+    "agenda.due_today": {"zh": "今日到期", "en": "Due today"},
+    "agenda.overdue": {"zh": "逾期", "en": "Overdue"},
     "unit.by_handler": {"zh": "各经办人在办案件", "en": "Open cases by handler"},
     "unit.open": {"zh": "在办", "en": "Open"},
     "unit.extensions": {"zh": "待审批的延期申请", "en": "Extension requests to decide"},

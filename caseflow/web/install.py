@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caseflow.web.audit_pages import router as audit_router
+from caseflow.web.client_pages import agenda_router
 from caseflow.web.client_pages import router as client_router
 from caseflow.web.i18n import Texts
 from caseflow.web.pages import TEMPLATES, FormRefused, SignInNeeded, router
@@ -60,6 +61,7 @@ def add_web_app(app: FastAPI) -> None:
     app.include_router(audit_router)
     app.include_router(unit_router)
     app.include_router(client_router)
+    app.include_router(agenda_router)
     app.include_router(report_router)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=Path(__file__).parent / "static"),
               name="web-static")

@@ -461,3 +461,32 @@ async def test_escalations_corrective_actions_and_the_follow_up_on_the_pages(
         assert state.follow_up_outcome == "satisfied" and state.open_corrective_actions
         page = (await http.get(f"/web/complaints/{case_id}")).text
         assert "回访结果" in page and 'id="step-complete-corrective-action"' in page
+
+
+async def test_the_managers_day_page(web: tuple[ComplaintStack, WebUsers]) -> None:
+    """Issue 16's manager's day in the web app: the officer's own day with the targets; the
+    supervisor's overview of the unit's managers; an officer may not read another's day."""
+    stack, users = web
+    officer = users.names["officer"]
+    client_id = await identified_client(stack, users)
+    from domain.client.commands import RecordSale
+    await stack.parts.clients.execute(client_id, RecordSale(
+        actor=officer, at=await stack.now(), product="基金"),  # the officer manages the client
+        by=Principal(name=officer, role=Role.CASE_OFFICER, outlet=users.outlet))
+    await stack.parts.account_events.apply([(1, {  # a large transaction: a contact due now
+        "event_id": f"W-{client_id}", "client_id": client_id, "event": "large_transaction",
+        "amount": "300000"})])
+    async with browser(stack) as http, browser(stack) as lead:
+        await sign_in(http, officer)
+        page = await http.get("/web/agenda")
+        assert page.status_code == 200 and "的今日日程" in page.text
+        due = page.text[page.text.index('id="due"'):]
+        assert client_id in due
+        assert 'id="targets"' in page.text and "/8" in page.text  # the daily contacts target
+        other = await http.get("/web/agenda", params={"manager": users.names["officer2"]})
+        assert other.status_code == 403
+        await sign_in(lead, users.names["supervisor"])
+        board = await lead.get("/web/agenda", params={"manager": officer})
+        assert board.status_code == 200 and client_id in board.text
+        managers = board.text[board.text.index('id="managers"'):]
+        assert f'data-manager="{officer}"' in managers
