@@ -11,7 +11,7 @@ from fastapi.responses import Response
 
 from caseflow.http.auth import Services, User
 from caseflow.http.paths import QueryName
-from caseflow.services.reports import XLSX, log_csv, log_xlsx, report_csv, report_xlsx
+from caseflow.services.reports import CSV, XLSX, log_csv, log_xlsx, report_csv, report_xlsx
 from domain.complaint.report import CaseFacts, ComplaintReport
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -20,7 +20,12 @@ From = Annotated[date, Query(alias="from", ge=date(2000, 1, 1), le=date(2100, 12
                              description="first day of receipt")]
 To = Annotated[date, Query(alias="to", ge=date(2000, 1, 1), le=date(2100, 12, 31),
                            description="last day of receipt")]
-CSV = "text/csv; charset=utf-8"
+
+
+def attachment(body: str | bytes, media_type: str, filename: str) -> Response:
+    """A download: the body as a file of that name (the API's and the web app's)."""
+    return Response(body, media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _file(media_type: str, what: str) -> dict[int | str, dict[str, Any]]:
@@ -44,8 +49,7 @@ async def complaints(user: User, services: Services, first: From, last: To,
 async def complaints_csv(user: User, services: Services, first: From, last: To,
                          outlet: QueryName = None) -> Response:
     report = await complaints(user, services, first, last, outlet)
-    return Response(report_csv(report), media_type=CSV, headers={
-        "Content-Disposition": f'attachment; filename="complaints-{first}-{last}.csv"'})
+    return attachment(report_csv(report), CSV, f"complaints-{first}-{last}.csv")
 
 
 @router.get("/complaints.xlsx", summary="The same, as an Excel workbook (the CSV's rows)",
@@ -53,8 +57,7 @@ async def complaints_csv(user: User, services: Services, first: From, last: To,
 async def complaints_xlsx(user: User, services: Services, first: From, last: To,
                           outlet: QueryName = None) -> Response:
     report = await complaints(user, services, first, last, outlet)
-    return Response(report_xlsx(report), media_type=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="complaints-{first}-{last}.xlsx"'})
+    return attachment(report_xlsx(report), XLSX, f"complaints-{first}-{last}.xlsx")
 
 
 @router.get("/complaints/log", summary="An outlet's complaint log of a day (投诉登记簿)")
@@ -68,8 +71,7 @@ async def daily_log(user: User, services: Services, day: Day,
 async def daily_log_csv(user: User, services: Services, day: Day,
                         outlet: QueryName = None) -> Response:
     cases = await services.reports.daily_log(user, day, outlet)
-    return Response(log_csv(cases), media_type=CSV, headers={
-        "Content-Disposition": f'attachment; filename="complaint-log-{day}.csv"'})
+    return attachment(log_csv(cases), CSV, f"complaint-log-{day}.csv")
 
 
 @router.get("/complaints/log.xlsx", summary="The day's complaint log as an Excel workbook",
@@ -77,5 +79,4 @@ async def daily_log_csv(user: User, services: Services, day: Day,
 async def daily_log_xlsx(user: User, services: Services, day: Day,
                          outlet: QueryName = None) -> Response:
     cases = await services.reports.daily_log(user, day, outlet)
-    return Response(log_xlsx(cases), media_type=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="complaint-log-{day}.xlsx"'})
+    return attachment(log_xlsx(cases), XLSX, f"complaint-log-{day}.xlsx")

@@ -34,6 +34,7 @@ from domain.sla import SlaPolicy, deadline_from
 
 MAX_DAYS = 366
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # its media type
+CSV = "text/csv; charset=utf-8"
 _FIGURES = """
     count(*) AS received, count(closed_at) AS closed, count(*) - count(closed_at) AS open,
     count(*) FILTER (WHERE close_reason = 'resolved_on_spot') AS resolved_on_spot,

@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from caseflow.services.reports import MAX_DAYS, XLSX, report_csv, report_xlsx
+from caseflow.http.reports import attachment
+from caseflow.services.reports import CSV, MAX_DAYS, XLSX, report_csv, report_xlsx
 from caseflow.web.pages import Services, Signed, render, today_in
 from domain.complaint.report import DIMENSIONS, ComplaintReport
 
@@ -41,13 +42,11 @@ async def report_page(request: Request, services: Services, session: Signed,
 async def report_download(services: Services, session: Signed, first: date | None = None,
                           last: date | None = None, outlet: str | None = None) -> Response:
     start, end, report = await _report(services, session, first, last, outlet)
-    return Response(report_csv(report), media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="complaints-{start}-{end}.csv"'})
+    return attachment(report_csv(report), CSV, f"complaints-{start}-{end}.csv")
 
 
 @router.get(".xlsx")
 async def report_workbook(services: Services, session: Signed, first: date | None = None,
                           last: date | None = None, outlet: str | None = None) -> Response:
     start, end, report = await _report(services, session, first, last, outlet)
-    return Response(report_xlsx(report), media_type=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="complaints-{start}-{end}.xlsx"'})
+    return attachment(report_xlsx(report), XLSX, f"complaints-{start}-{end}.xlsx")
