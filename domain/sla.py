@@ -167,6 +167,11 @@ def _at_local(day: date, at: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, at, tzinfo=zone).astimezone(UTC)
 
 
+def _end_of(day: date, zone: ZoneInfo) -> datetime:
+    """Midnight after `day`, local: a deadline "by the end of" that day."""
+    return _at_local(day + timedelta(days=1), time(0, 0), zone)
+
+
 def deadline_after(
     start: datetime, working_days: int, calendar: BusinessCalendar, policy: SlaPolicy
 ) -> Deadline:
@@ -187,7 +192,7 @@ def deadline_from(
     return Deadline(
         working_days=working_days,
         due_date=due_date,
-        due_at=_at_local(due_date + timedelta(days=1), time(0, 0), zone),
+        due_at=_end_of(due_date, zone),
         warning_at=_at_local(due_date, policy.warning_local_time, zone),
         counted_from=day0,
         calendar_version=calendar.version,
@@ -197,14 +202,19 @@ def deadline_from(
     )
 
 
-def calendar_days_after(start: datetime, days: int, policy: SlaPolicy) -> datetime:
-    """The end of the `days`-th calendar day after the local day of `start` (day 0)."""
+def regulatory_period(received_at: datetime, days: int, policy: SlaPolicy
+                      ) -> tuple[datetime, datetime]:
+    """(due, warning) of the regulator's clock: the end of the `days`-th calendar day after
+    the local day of receipt (day 0), and the warning time `regulatory_warning_days` before
+    that last day."""
     zone = ZoneInfo(policy.time_zone)
-    return _at_local(local_date(start, zone) + timedelta(days=days + 1), time(0, 0), zone)
+    last_day = local_date(received_at, zone) + timedelta(days=days)
+    warning_day = last_day - timedelta(days=policy.regulatory_warning_days)
+    return _end_of(last_day, zone), _at_local(warning_day, policy.warning_local_time, zone)
 
 
 def end_of_local_day(day: date, policy: SlaPolicy) -> datetime:
-    return _at_local(day + timedelta(days=1), time(0, 0), ZoneInfo(policy.time_zone))
+    return _end_of(day, ZoneInfo(policy.time_zone))
 
 
 def recomputed(deadline: Deadline, calendar: BusinessCalendar, policy: SlaPolicy) -> Deadline:
@@ -221,7 +231,7 @@ def escalation_times(
     day = deadline.due_date
     for _ in policy.escalation_ladder[1:]:
         day, _assumed = calendar.count_working_days(day, policy.escalation_every_working_days)
-        times.append(_at_local(day + timedelta(days=1), time(0, 0), zone))
+        times.append(_end_of(day, zone))
     return times
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any, Literal, assert_never
 from zoneinfo import ZoneInfo
 
@@ -91,13 +91,13 @@ from domain.sla import (
     Deadline,
     Rung,
     SlaPolicy,
-    calendar_days_after,
     deadline_after,
     end_of_local_day,
     escalation_times,
     is_night_call,
     local_date,
     recomputed,
+    regulatory_period,
 )
 
 """The actor of events that the case's own clock decides (warnings, breaches, escalations)."""
@@ -561,15 +561,9 @@ def _regulatory_clock(state: ComplaintState) -> RegulatoryDeadlineSet:
 def _regulatory_deadline(base: dict[str, Any], received_at: datetime, days: int,
                          policy: SlaPolicy, reason: Literal["registered", "extended"],
                          note: str | None = None) -> RegulatoryDeadlineSet:
-    due_at = calendar_days_after(received_at, days, policy)
-    warning_at = calendar_days_after(received_at, days - policy.regulatory_warning_days - 1,
-                                     policy) + _since_midnight(policy.warning_local_time)
+    due_at, warning_at = regulatory_period(received_at, days, policy)
     return RegulatoryDeadlineSet(**base, due_at=due_at, warning_at=warning_at, days=days,
                                  reason=reason, note=note)
-
-
-def _since_midnight(moment: time) -> timedelta:
-    return timedelta(hours=moment.hour, minutes=moment.minute)
 
 
 def _corrective_action(state: ComplaintState, command: RecordFindings, policy: SlaPolicy
