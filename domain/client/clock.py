@@ -130,9 +130,7 @@ def next_care(state: ClientState, policy: ClientPolicy) -> ClientAlarm | None:
         if state.birthday is not None:
             days.append((CareOccasion.BIRTHDAY, month_day_date(state.birthday, year)))
         for occasion, day in days:
-            at = datetime.combine(day - timedelta(days=plan.remind_days_before),
-                                  time(plan.remind_hour, plan.remind_minute),
-                                  tzinfo=zone)
+            at = plan.reminder_at(day, plan.remind_days_before)
             if (at, occasion.value) > after:
                 candidates.append((at, occasion.value, day))
     if not candidates:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, assert_never
-from zoneinfo import ZoneInfo
 
 from domain.client.clock import due_now
 from domain.client.commands import (
@@ -286,10 +285,7 @@ def _account_event(state: ClientState, command: RecordAccountEvent, policy: Clie
         if command.matures_on is None:
             raise RuleViolationError("a maturity names its day (matures_on)",
                                      rule="account_event_incomplete")
-        zone = ZoneInfo(policy.care.time_zone)
-        lead = datetime.combine(command.matures_on - timedelta(days=policy.maturity_lead_days),
-                                time(policy.care.remind_hour, policy.care.remind_minute),
-                                tzinfo=zone)
+        lead = policy.care.reminder_at(command.matures_on, policy.maturity_lead_days)
         due = max(lead, command.at)
     elif kind == AccountEventKind.BALANCE_CHANGE and command.direction is None:
         raise RuleViolationError("a balance change says its direction (up or down)",

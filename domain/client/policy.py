@@ -10,9 +10,10 @@ defaults here are placeholders for it to replace (caseflow/policy/client_policy.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -64,6 +65,12 @@ class CarePlan(BaseModel):
     remind_minute: int = Field(default=0, ge=0, le=59)
     time_zone: str = "Asia/Shanghai"
     festivals: dict[CareOccasion, tuple[date, ...]] = {}
+
+    def reminder_at(self, day: date, days_before: int) -> datetime:
+        """The reminder time of the plan (local), `days_before` days before `day`."""
+        return datetime.combine(day - timedelta(days=days_before),
+                                time(self.remind_hour, self.remind_minute),
+                                tzinfo=ZoneInfo(self.time_zone))
 
 
 class ClientPolicy(BaseModel):
