@@ -3,7 +3,7 @@ token's user, against a running caseflow (./dev.sh up, or TEMPORAL_ADDRESS / DAT
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -229,12 +229,9 @@ def agenda(manager: str | None = typer.Option(None, help="default: yourself"),
         who = manager or session.user.name
         check_agenda(session.user, who)
         today = day.date() if day else datetime.now(zone).date()
-        start = datetime.combine(today, time(0, 0), zone)
-        policy = session.services.clients.policy
         return await manager_day(session.services.pool, who,
-                                 visible_outlets(session.user, None), start,
-                                 start + timedelta(days=1),
-                                 (policy.daily_contacts, policy.daily_meetings))
+                                 visible_outlets(session.user, None), today, zone,
+                                 session.services.clients.policy)
 
     result = run_as(token, work)
     typer.echo(f"{result.manager}, {result.day}: contacts {result.contacts_done}/"

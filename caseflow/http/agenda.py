@@ -3,7 +3,7 @@ daily targets), and the unit's managers with their due and overdue counts."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -24,10 +24,8 @@ class ManagerLoad(BaseModel):
     overdue: int
 
 
-async def _bounds(services: Parts, day: date | None) -> tuple[datetime, datetime]:
-    today = day or (await services.now()).astimezone(services.zone).date()
-    start = datetime.combine(today, time(0, 0), services.zone)
-    return start, start + timedelta(days=1)
+async def _day(services: Parts, day: date | None) -> date:
+    return day or (await services.now()).astimezone(services.zone).date()
 
 
 @router.get("", summary="A manager's day: due and overdue contacts, targets and what is done")
@@ -36,10 +34,8 @@ async def day_of(user: User, services: Services, manager: QueryName = None,
     who = manager or user.name
     check_agenda(user, who)
     outlets = visible_outlets(user, None)
-    start, end = await _bounds(services, day)
-    policy = services.clients.policy
-    return await manager_day(services.pool, who, outlets, start, end,
-                             (policy.daily_contacts, policy.daily_meetings))
+    return await manager_day(services.pool, who, outlets, await _day(services, day),
+                             services.zone, services.clients.policy)
 
 
 @router.get("/managers", summary="The unit's managers: contacts due today and overdue")
@@ -48,6 +44,6 @@ async def managers(user: User, services: Services,
     if user.role not in (Role.SUPERVISOR, Role.OUTLET_HEAD, Role.AUDITOR):
         raise AccessDeniedError(f"{user.name}: the managers' overview is for supervisors and "
                                 "outlet heads", rule="role_required")
-    start, end = await _bounds(services, day)
-    rows = await managers_due(services.pool, visible_outlets(user, None), start, end)
+    rows = await managers_due(services.pool, visible_outlets(user, None),
+                              await _day(services, day), services.zone)
     return [ManagerLoad(manager=m, due_today=t, overdue=o) for m, t, o in rows]

@@ -4,7 +4,7 @@ churn risk, the timeline, and the steps this user may take now as forms, as on a
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -157,11 +157,8 @@ async def agenda(request: Request, services: Services, session: Signed,
     check_agenda(user, who)
     outlets = visible_outlets(user, None)
     today = today_in(services, await services.now())
-    start = datetime.combine(today, time(0, 0), services.zone)
-    end = start + timedelta(days=1)
-    policy = services.clients.policy
-    day = await manager_day(services.pool, who, outlets, start, end,
-                            (policy.daily_contacts, policy.daily_meetings))
+    day = await manager_day(services.pool, who, outlets, today, services.zone,
+                            services.clients.policy)
     lead = user.role in (Role.SUPERVISOR, Role.OUTLET_HEAD, Role.AUDITOR)
-    managers = await managers_due(services.pool, outlets, start, end) if lead else []
+    managers = await managers_due(services.pool, outlets, today, services.zone) if lead else []
     return render(request, services, "agenda.html", session, day=day, managers=managers)

@@ -4,12 +4,14 @@ summary the client workflow sends (like the complaint worklist)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import asyncpg
 from pydantic import BaseModel
 
 from caseflow.store.read_models.rows import RowTable
+from domain.client.policy import ClientPolicy
 from domain.client.summary import ClientSummary
 
 CLIENT_ROWS = RowTable("client_profiles", "client_id", ClientSummary)
@@ -76,12 +78,18 @@ class ManagerDay(BaseModel):
 DONE_CONTACTS = ("contact_logged", "contact_attempted", "meeting_held")
 
 
+def _local_day(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0, 0), zone)
+    return start, start + timedelta(days=1)
+
+
 async def manager_day(pool: asyncpg.Pool, manager: str, outlets: Sequence[str] | None,
-                      start: datetime, end: datetime, targets: tuple[int, int],
+                      day: date, zone: ZoneInfo, policy: ClientPolicy,
                       limit: int = 200) -> ManagerDay:
-    """The manager's clients whose contact is due before `end` (and those whose closing
+    """The manager's clients whose contact is due by the end of `day` (and those whose closing
     account awaits the manager's retention attempt), soonest first; contacts and meetings the
-    manager recorded in [start, end)."""
+    manager recorded that day, against the policy's daily targets."""
+    start, end = _local_day(day, zone)
     rows = await pool.fetch(
         "SELECT * FROM client_profiles WHERE manager = $1"
         " AND ($2::text[] IS NULL OR outlet = ANY($2))"
@@ -100,12 +108,13 @@ async def manager_day(pool: asyncpg.Pool, manager: str, outlets: Sequence[str] |
                     and c.next_contact_due < start),
         contacts_done=counts.get("contact_logged", 0) + counts.get("contact_attempted", 0),
         meetings_done=counts.get("meeting_held", 0),
-        contacts_target=targets[0], meetings_target=targets[1])
+        contacts_target=policy.daily_contacts, meetings_target=policy.daily_meetings)
 
 
-async def managers_due(pool: asyncpg.Pool, outlets: Sequence[str] | None, start: datetime,
-                       end: datetime) -> list[tuple[str, int, int]]:
-    """Each manager of the units: (manager, contacts due today, contacts overdue)."""
+async def managers_due(pool: asyncpg.Pool, outlets: Sequence[str] | None, day: date,
+                       zone: ZoneInfo) -> list[tuple[str, int, int]]:
+    """Each manager of the units: (manager, contacts due that day, contacts overdue)."""
+    start, end = _local_day(day, zone)
     rows = await pool.fetch(
         "SELECT manager, count(*) FILTER (WHERE next_contact_due >= $2 AND next_contact_due < $3)"
         " AS today, count(*) FILTER (WHERE next_contact_due < $2) AS overdue"
