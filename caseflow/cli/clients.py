@@ -119,6 +119,15 @@ def win_back(client_id: str, reason: str = typer.Option(...), token: str = TOKEN
 
 
 @app.command()
+def survey(client_id: str, score: int = typer.Option(..., min=1, max=5,
+                                                   help="1 very dissatisfied … 5 very satisfied"),
+           remarks: str | None = typer.Option(None, help="what the client said"),
+           token: str = TOKEN) -> None:
+    """Record the satisfaction survey that is due: the client's score and remarks."""
+    _step(token, client_id, c.RecordSurvey, score=score, remarks=remarks)
+
+
+@app.command()
 def meeting(
     client_id: str, needs: str = typer.Option(...), proposals: str = typer.Option(...),
     deal: bool = typer.Option(..., "--deal/--no-deal"),
@@ -222,7 +231,8 @@ def client_list(
 def agenda(manager: str | None = typer.Option(None, help="default: yourself"),
            day: datetime | None = typer.Option(None, formats=["%Y-%m-%d"]),
            token: str = TOKEN) -> None:
-    """A manager's day: contacts due and overdue (soonest first), targets and what is done."""
+    """A manager's day: contacts, maturities, care occasions, surveys and retention attempts
+    due and overdue (soonest first), the day's targets and what is done."""
     zone = Settings().zone
 
     async def work(session: Session) -> ManagerDay:
@@ -237,9 +247,9 @@ def agenda(manager: str | None = typer.Option(None, help="default: yourself"),
     typer.echo(f"{result.manager}, {result.day}: contacts {result.contacts_done}/"
                f"{result.contacts_target}, meetings {result.meetings_done}/"
                f"{result.meetings_target}, {result.overdue} overdue")
-    for row in result.due:
-        due = row.next_contact_due.astimezone(zone).strftime("%Y-%m-%d %H:%M") \
-            if row.next_contact_due else "-"
-        what = "retention" if row.retention_by == result.manager else row.next_contact_kind
-        typer.echo(f"  {due:<16} {row.client_id:<16} {row.tier or '-':<18} "
-                   f"churn {row.churn_risk:>3} %  {what or '-'}")
+    for item in result.items:
+        due = item.due_at.astimezone(zone).strftime("%Y-%m-%d %H:%M") if item.due_at else "-"
+        what = item.kind + (f" ({item.detail})" if item.detail else "") + (
+            f" on {item.day}" if item.day else "") + (" OVERDUE" if item.overdue else "")
+        typer.echo(f"  {due:<16} {item.client_id:<16} {item.tier or '-':<18} "
+                   f"churn {item.churn_risk:>3} %  {what}")

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import typer
 
 from caseflow.cli.session import TOKEN, Session, fail, run_as
-from caseflow.services.reports import log_csv, log_xlsx, report_csv, report_xlsx
-from domain.complaint.report import CaseFacts, ComplaintReport
+from caseflow.services.reports import ReportService, log_csv, log_xlsx, report_csv, report_xlsx
+from domain.access import Principal
+from domain.complaint.report import CaseFacts
 
-app = typer.Typer(help="Complaint reports.", no_args_is_help=True)
+T = TypeVar("T")
+app = typer.Typer(help="Complaint reports and the clients' satisfaction surveys.",
+                  no_args_is_help=True)
 XLSX = typer.Option(None, "--xlsx", dir_okay=False,
                     help="write an Excel workbook to this file (the CSV's rows)")
 
@@ -19,6 +24,17 @@ XLSX = typer.Option(None, "--xlsx", dir_okay=False,
 def _write(path: Path, workbook: bytes) -> None:
     path.write_bytes(workbook)
     typer.echo(f"wrote {path}")
+
+
+def _asked(token: str, ask: Callable[[ReportService, Principal], Awaitable[T]]) -> T:
+    """A report for the signed-in user; a period it cannot cover is a clear refusal."""
+    async def work(session: Session) -> T:
+        try:
+            return await ask(session.services.reports, session.user)
+        except ValueError as exc:
+            raise fail(str(exc)) from exc
+
+    return run_as(token, work)
 
 
 def _day(text: str, option: str) -> date:
@@ -43,13 +59,7 @@ def complaints(
     if xlsx is not None and (as_csv or as_json):
         raise fail("--xlsx writes a file: not with --csv or --json")
 
-    async def work(session: Session) -> ComplaintReport:
-        try:
-            return await session.services.reports.complaints(session.user, start, end, outlet)
-        except ValueError as exc:
-            raise fail(str(exc)) from exc
-
-    report = run_as(token, work)
+    report = _asked(token, lambda reports, user: reports.complaints(user, start, end, outlet))
     if xlsx is not None:
         _write(xlsx, report_xlsx(report))
         return
@@ -69,6 +79,32 @@ def complaints(
         f = row.figures
         typer.echo(f"  {row.dimension:<9} {row.value:<24} received {f.received:>5}  closed "
                    f"{f.closed:>5}  breached {f.breached:>4}")
+
+
+@app.command()
+def surveys(
+    first: str = typer.Option(..., "--from", help="first day (YYYY-MM-DD)"),
+    last: str = typer.Option(..., "--to", help="last day (YYYY-MM-DD)"),
+    outlet: str | None = typer.Option(None, help="one unit (default: all you may see)"),
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of the summary"),
+    token: str = TOKEN,
+) -> None:
+    """The satisfaction surveys of the clients recorded in the period (the outlet head's
+    summary): how many, the mean score, each score, by tier, the low scores."""
+    start, end = _day(first, "--from"), _day(last, "--to")
+
+    summary = _asked(token, lambda reports, user: reports.surveys(user, start, end, outlet))
+    if as_json:
+        typer.echo(summary.model_dump_json(indent=2))
+        return
+    typer.echo(f"satisfaction surveys {start}–{end}: {summary.surveys} recorded, mean score "
+               f"{summary.mean_score if summary.mean_score is not None else '-'}, "
+               f"{summary.outstanding} due and not recorded")
+    typer.echo("  scores: " + ", ".join(f"{k}: {n}" for k, n in summary.by_score.items()))
+    for tier, (n, mean) in summary.by_tier.items():
+        typer.echo(f"  {tier:<18} {n:>5} surveys, mean {mean}")
+    for client, score, remarks in summary.low_scores:
+        typer.echo(f"  low: {client:<16} {score}  {remarks or ''}")
 
 
 @app.command()

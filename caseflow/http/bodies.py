@@ -57,7 +57,7 @@ CLIENT_STEPS: dict[str, tuple[type[Command], type[Body]]] = {
     path_of(cls.model_fields["kind"].default): (cls, body_for(cls))
     for cls in (cc.RecordContactAttempt, cc.RecordMeeting, cc.RecordSale, cc.ReassignManager,
                 cc.OpenAccount, cc.RequestAccountClosure, cc.RecordRetention, cc.LogContact,
-                cc.SetContactPreference, cc.Reassess, cc.WinBack)
+                cc.SetContactPreference, cc.Reassess, cc.WinBack, cc.RecordSurvey)
 }
 
 

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from caseflow.http.auth import Services, User
 from caseflow.http.paths import QueryName
 from caseflow.services.reports import CSV, XLSX, log_csv, log_xlsx, report_csv, report_xlsx
+from caseflow.store.read_models.clients import SurveySummary
 from domain.complaint.report import CaseFacts, ComplaintReport
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -40,6 +41,18 @@ async def complaints(user: User, services: Services, first: From, last: To,
                      outlet: QueryName = None) -> ComplaintReport:
     try:
         return await services.reports.complaints(user, first, last, outlet)
+    except ValueError as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+
+
+@router.get("/surveys", summary="Satisfaction surveys of the units' clients in a period")
+async def surveys(user: User, services: Services, first: Annotated[date, Query(
+        alias="from", ge=date(2000, 1, 1), le=date(2100, 12, 31), description="first day")],
+                  last: Annotated[date, Query(alias="to", ge=date(2000, 1, 1),
+                                              le=date(2100, 12, 31), description="last day")],
+                  outlet: QueryName = None) -> SurveySummary:
+    try:
+        return await services.reports.surveys(user, first, last, outlet)
     except ValueError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
 

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from caseflow.calendar.book import CalendarBook
 from caseflow.services.sla_whatif import ASKERS
+from caseflow.store.read_models.clients import SurveySummary, survey_summary
 from domain.access import AccessDeniedError, Principal, visible_outlets
 from domain.complaint.report import (
     DIMENSIONS,
@@ -106,6 +107,14 @@ class ReportService:
         start = datetime.combine(first, time(0, 0), zone)
         end = datetime.combine(last + timedelta(days=1), time(0, 0), zone)
         return start, end, visible_outlets(by, outlet)
+
+    async def surveys(self, by: Principal, first: date, last: date,
+                      outlet: str | None = None) -> SurveySummary:
+        """The satisfaction surveys of the units' clients recorded from `first` to `last`
+        (local days, inclusive): the outlet head's summary of the period."""
+        _, _, outlets = self._period(by, first, last, outlet)
+        return await survey_summary(self._pool, outlets, first, last,
+                                    ZoneInfo(self._policy.time_zone))
 
     async def complaints(self, by: Principal, first: date, last: date,
                          outlet: str | None = None) -> ComplaintReport:

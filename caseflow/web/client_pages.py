@@ -55,6 +55,7 @@ def probe(kind: str, state: ClientState, now: datetime) -> dict[str, Any]:
         "retention": {"retained": True, "note": "-"},
         "log_contact": {"channel": "phone", "summary": "-"},
         "set_preference": {"preference": "frequent"}, "win_back": {"reason": "-"},
+        "survey": {"score": 5},
         "reassess": {"assessment": {"deposits_10k": 0, "loans_10k": 0,
                                     "intermediary_products": 0, "family": 0, "occupation": 0,
                                     "social_standing": 0}},
@@ -161,4 +162,7 @@ async def agenda(request: Request, services: Services, session: Signed,
                             services.clients.policy)
     lead = user.role in (Role.SUPERVISOR, Role.OUTLET_HEAD, Role.AUDITOR)
     managers = await managers_due(services.pool, outlets, today, services.zone) if lead else []
-    return render(request, services, "agenda.html", session, day=day, managers=managers)
+    surveys = await services.reports.surveys(user, today - timedelta(days=29), today) \
+        if user.role == Role.OUTLET_HEAD and manager is None else None
+    return render(request, services, "agenda.html", session, day=day, managers=managers,
+                  surveys=surveys)

@@ -53,8 +53,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
                        "{meetings}/{meetings_target} 次；逾期 {overdue} 项。",
                        "en": "Today: {contacts} of {contacts_target} contacts, {meetings} of "
                              "{meetings_target} meetings; {overdue} overdue."},
-    "agenda.due": {"zh": "今日到期及逾期的联系（最早的在前）", "en": "Due today and overdue, "
+    "agenda.due": {"zh": "今日到期及逾期的事项（最早的在前）", "en": "Due today and overdue, "
                    "soonest first"},
+    "agenda.what": {"zh": "事项", "en": "What"}, "agenda.when": {"zh": "时间", "en": "When"},
+    "agenda.kind.meeting": {"zh": "约定会面", "en": "Agreed meeting"},
+    "agenda.kind.follow_up": {"zh": "跟进计划联系", "en": "Follow-up contact"},
+    "agenda.kind.planned": {"zh": "约定或账户动态提示的联系", "en": "Planned contact"},
+    "agenda.kind.cadence": {"zh": "定期联系", "en": "Contact at the tier's cadence"},
+    "agenda.kind.after_sale": {"zh": "售后联系", "en": "After-sale contact"},
+    "agenda.kind.contact": {"zh": "联系", "en": "Contact"},
+    "agenda.kind.retention": {"zh": "销户挽留", "en": "Retention attempt"},
+    "agenda.kind.maturity": {"zh": "产品到期联系", "en": "Maturity contact"},
+    "agenda.kind.care": {"zh": "客户关怀", "en": "Care occasion"},
+    "agenda.kind.survey": {"zh": "满意度回访", "en": "Satisfaction survey"},
+    "agenda.on_day": {"zh": "（{day}）", "en": " ({day})"},
+    "agenda.overdue_mark": {"zh": "已逾期", "en": "overdue"},
+    "surveys.title": {"zh": "近30天客户满意度回访", "en": "Satisfaction surveys, last 30 days"},
+    "surveys.figures": {"zh": "已回访 {surveys} 位，平均 {mean} 分；到期未回访 {outstanding} 位。",
+                        "en": "{surveys} surveyed, mean score {mean}; {outstanding} due and "
+                              "not yet surveyed."},
+    "surveys.low": {"zh": "低分（1–2分）客户", "en": "Low scores (1–2)"},
     "agenda.managers": {"zh": "本单位客户经理", "en": "The unit's managers"},
     "agenda.due_today": {"zh": "今日到期", "en": "Due today"},
     "agenda.overdue": {"zh": "逾期", "en": "Overdue"},
@@ -279,6 +297,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
                               "en": "That business line is not in the bank's taxonomy."},
     "rule.unknown_cause": {"zh": "投诉原因不在本行投诉分类中。",
                            "en": "That cause is not in the bank's taxonomy."},
+    "rule.no_survey_due": {"zh": "该客户目前没有到期的满意度回访。",
+                           "en": "No satisfaction survey is due for this client."},
+    "rule.already_matured": {"zh": "该产品已到期，无需再提醒联系。",
+                             "en": "The product has matured already."},
     "rule.do_not_disturb": {"zh": "客户要求勿扰：请改用其他方式。",
                             "en": "The client asked not to be disturbed this way."},
     "rule.account_already_open": {"zh": "该账户已开立。", "en": "That account is already open."},
@@ -342,6 +364,7 @@ STEP = {
     "set_preference": ("设置联系偏好", "Set the contact preference"),
     "reassess": ("重新评级", "Reassess"),
     "win_back": ("重新跟进流失客户", "Win the client back"),
+    "survey": ("记录满意度回访", "Record the satisfaction survey"),
 }
 FIELD = {
     "case_id": ("案件编号", "Case id"), "client_id": ("客户号", "Client id"),
@@ -385,6 +408,7 @@ FIELD = {
     "occupation": ("职业（0–5）", "Occupation (0–5)"),
     "social_standing": ("社会地位（0–5）", "Social standing (0–5)"),
     "main_bank_elsewhere": ("主要在他行办理业务", "Main bank elsewhere"),
+    "score": ("满意度评分（1–5）", "Score (1–5)"), "remarks": ("客户意见", "Remarks"),
 }
 VALUE = {
     "in_person": ("当面", "in person"), "comment_book": ("意见簿", "comment book"),
@@ -407,6 +431,8 @@ VALUE = {
     "meeting_agreed": ("约定会面", "meeting agreed"),
     "do_not_disturb": ("请勿打扰", "do not disturb"), "moderate": ("适度", "moderate"),
     "frequent": ("经常", "frequent"),
+    "birthday": ("生日", "birthday"), "spring_festival": ("春节", "Spring Festival"),
+    "mid_autumn": ("中秋节", "Mid-Autumn Festival"),
     "resolved_on_spot": ("当场解决", "resolved on the spot"),
     "deposits": ("存款", "deposits"), "loans": ("贷款", "loans"),
     "bank_cards": ("银行卡", "bank cards"), "payments": ("支付结算", "payments"),
@@ -479,6 +505,10 @@ EVENT = {
     "meeting_missed": ("约见未记录", "meeting not recorded"),
     "win_back_started": ("重新跟进流失客户", "win-back started"),
     "account_event_recorded": ("账户动态", "account event"),
+    "maturity_contact_due": ("产品到期联系提醒", "maturity contact due"),
+    "maturity_missed": ("产品到期前未联系", "maturity not contacted"),
+    "survey_due": ("满意度回访到期", "satisfaction survey due"),
+    "survey_recorded": ("满意度回访", "satisfaction survey recorded"),
 }
 ROLE = {"case_officer": ("经办员", "case officer"), "supervisor": ("主管", "supervisor"),
         "outlet_head": ("网点负责人", "outlet head"), "auditor": ("审计", "auditor"),

@@ -13,12 +13,21 @@ from domain.client.events import (
     ClientEvent,
     ContactDue,
     ContactOverdue,
+    MaturityContactDue,
+    MaturityMissed,
     MeetingMissed,
     MeetingReminder,
     ReassessmentDue,
     ReviewDue,
+    SurveyDue,
 )
-from domain.client.model import CareOccasion, ContactPreference, Stage, month_day_date
+from domain.client.model import (
+    CareOccasion,
+    ContactPreference,
+    Maturity,
+    Stage,
+    month_day_date,
+)
 from domain.client.policy import ClientPolicy
 from domain.client.state import ClientState
 from domain.notifications import role_at
@@ -28,10 +37,12 @@ from domain.notifications import role_at
 class ClientAlarm:
     at: datetime
     kind: (type[ContactDue] | type[ContactOverdue] | type[ReviewDue] | type[ReassessmentDue]
-           | type[CareDue] | type[MeetingReminder] | type[MeetingMissed])
+           | type[CareDue] | type[MeetingReminder] | type[MeetingMissed]
+           | type[MaturityContactDue] | type[MaturityMissed] | type[SurveyDue])
     due_at: datetime
     occasion: CareOccasion | None = None
     day: date | None = None
+    maturity: Maturity | None = None
 
 
 ContactKind = Literal["meeting", "follow_up", "planned", "cadence", "after_sale"]
@@ -65,6 +76,8 @@ def next_contact(state: ClientState, policy: ClientPolicy
     if state.stage == Stage.SERVE and policy.serve_contact_every_days is not None:
         kind = "cadence" if every else "after_sale"
         every = every or policy.serve_contact_every_days
+    elif state.stage == Stage.CONTACT and policy.after_meeting_contact_every_days is not None:
+        kind, every = "follow_up", policy.after_meeting_contact_every_days
     elif state.stage != Stage.MAINTAIN:
         every = None  # (the first client policy planned no contact in serve)
     if every is None:
@@ -108,11 +121,34 @@ def pending_alarms(state: ClientState, policy: ClientPolicy) -> list[ClientAlarm
         care = next_care(state, policy)
         if care is not None:
             alarms.append(care)
+    for maturity in state.maturities:  # (client-policy-2026.3)
+        if not maturity.reminded:
+            alarms.append(ClientAlarm(maturity.contact_at, MaturityContactDue,
+                                      maturity.contact_at, maturity=maturity))
+        else:
+            end = _end_of_day(datetime.combine(maturity.matures_on, time(12, 0),
+                                               ZoneInfo(policy.care.time_zone)), policy)
+            alarms.append(ClientAlarm(end, MaturityMissed, end, maturity=maturity))
+    survey = next_survey_due(state, policy)
+    if survey is not None:
+        alarms.append(ClientAlarm(survey, SurveyDue, survey))
     assert state.assessed_at is not None
     reassess = state.assessed_at + timedelta(days=policy.reassess_every_days)
     if state.reassess_reminded_for != reassess:
         alarms.append(ClientAlarm(reassess, ReassessmentDue, reassess))
     return sorted(alarms, key=lambda a: a.at)
+
+
+def next_survey_due(state: ClientState, policy: ClientPolicy) -> datetime | None:
+    """When the tier's next satisfaction survey of a maintained client falls due (None while
+    one is due and not recorded): the policy's days after the last one fell due, or after the
+    assessment."""
+    every = policy.survey_every_days.get(state.tier) if state.tier else None
+    if every is None or state.stage != Stage.MAINTAIN or state.survey_due_at is not None:
+        return None
+    since = state.survey_reminded_for or state.assessed_at
+    assert since is not None
+    return since + timedelta(days=every)
 
 
 def next_care(state: ClientState, policy: ClientPolicy) -> ClientAlarm | None:
@@ -165,6 +201,21 @@ def due_now(
                        and state.preference == ContactPreference.DO_NOT_DISTURB)
             events.append(CareDue(actor=actor, at=now, occasion=alarm.occasion, day=alarm.day,
                                   due_at=alarm.due_at, alerted=manager, written_only=written))
+            continue
+        if alarm.kind is MaturityContactDue or alarm.kind is MaturityMissed:
+            m = alarm.maturity
+            assert m is not None
+            if alarm.kind is MaturityContactDue:
+                events.append(MaturityContactDue(
+                    actor=actor, at=now, event_id=m.event_id, product=m.product,
+                    matures_on=m.matures_on, due_at=alarm.due_at, alerted=manager))
+            else:
+                events.append(MaturityMissed(
+                    actor=actor, at=now, event_id=m.event_id, product=m.product,
+                    matures_on=m.matures_on, alerted=(*manager, supervisor(state))))
+            continue
+        if alarm.kind is SurveyDue:
+            events.append(SurveyDue(actor=actor, at=now, due_at=alarm.due_at, alerted=manager))
             continue
         if alarm.kind is MeetingReminder:
             events.append(MeetingReminder(actor=actor, at=now, meeting_at=alarm.due_at,

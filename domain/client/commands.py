@@ -104,6 +104,15 @@ class WinBack(_Command):
     reason: Text
 
 
+class RecordSurvey(_Command):
+    """The client's answer to the satisfaction survey that is due: 1 (very dissatisfied) to 5
+    (very satisfied), and what they said."""
+
+    kind: Literal["survey"] = "survey"
+    score: int = Field(ge=1, le=5)
+    remarks: Text | None = None
+
+
 class AccountEventFacts(BaseModel):
     """What the core banking says of one event of a client's accounts."""
 
@@ -143,6 +152,6 @@ class ClockTick(_Command):
 ClientCommand = Annotated[
     Identify | RecordContactAttempt | RecordMeeting | RecordSale | ReassignManager
     | OpenAccount | RequestAccountClosure | RecordRetention | LogContact | SetContactPreference
-    | Reassess | LinkComplaint | ClockTick | WinBack | RecordAccountEvent,
+    | Reassess | LinkComplaint | ClockTick | WinBack | RecordAccountEvent | RecordSurvey,
     Field(discriminator="kind"),
 ]

@@ -21,6 +21,7 @@ from domain.client.commands import (
     RecordMeeting,
     RecordRetention,
     RecordSale,
+    RecordSurvey,
     RequestAccountClosure,
     SetContactPreference,
     WinBack,
@@ -44,6 +45,7 @@ from domain.client.events import (
     RetentionAttempted,
     SaleRecorded,
     StageChanged,
+    SurveyRecorded,
     TierReassessed,
     WinBackStarted,
 )
@@ -244,6 +246,13 @@ def decide(
         case RecordAccountEvent():
             return _account_event(state, command, policy)
 
+        case RecordSurvey():
+            if state.survey_due_at is None:
+                raise RuleViolationError("no satisfaction survey is due for this client",
+                                         rule="no_survey_due")
+            return [SurveyRecorded(**base, due_at=state.survey_due_at, score=command.score,
+                                   remarks=command.remarks, tier=state.tier)]
+
         case WinBack():
             if not policy.win_back or state.stage != Stage.LOST:
                 raise IllegalStepError("only a lost client is won back")
@@ -276,6 +285,7 @@ def _account_event(state: ClientState, command: RecordAccountEvent, policy: Clie
     kind = command.event
     base = {"actor": command.actor, "at": command.at}
     due: datetime | None = command.at
+    maturity_contact: datetime | None = None
     if kind in (AccountEventKind.LARGE_TRANSACTION, AccountEventKind.LARGE_OUTFLOW):
         if command.amount is None or command.amount < policy.large_transaction_yuan:
             raise RuleViolationError(
@@ -286,14 +296,21 @@ def _account_event(state: ClientState, command: RecordAccountEvent, policy: Clie
             raise RuleViolationError("a maturity names its day (matures_on)",
                                      rule="account_event_incomplete")
         lead = policy.care.reminder_at(command.matures_on, policy.maturity_lead_days)
-        due = max(lead, command.at)
+        if policy.separate_tasks:  # its own task: the next contact stays as it is
+            if command.matures_on < command.at.astimezone(lead.tzinfo).date():
+                raise RuleViolationError(f"the product matured on {command.matures_on}: "
+                                         "there is nothing left to contact the client about",
+                                         rule="already_matured")
+            due, maturity_contact = None, max(lead, command.at)
+        else:
+            due = max(lead, command.at)
     elif kind == AccountEventKind.BALANCE_CHANGE and command.direction is None:
         raise RuleViolationError("a balance change says its direction (up or down)",
                                  rule="account_event_incomplete")
     recorded = AccountEventRecorded(
         **base, event_id=command.event_id, event=kind, amount=command.amount,
         account=command.account, product=command.product, matures_on=command.matures_on,
-        direction=command.direction,
+        direction=command.direction, maturity_contact_at=maturity_contact,
         contact_due_at=None if kind == AccountEventKind.ACCOUNT_CLOSURE else due)
     if kind != AccountEventKind.ACCOUNT_CLOSURE:
         return [recorded]

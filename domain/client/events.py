@@ -208,6 +208,50 @@ class AccountEventRecorded(Event):
     matures_on: date | None = None
     direction: Literal["up", "down"] | None = None
     contact_due_at: AwareDatetime | None = None
+    maturity_contact_at: AwareDatetime | None = None
+    """From client-policy-2026.3: the maturity's own contact task (its lead time before the
+    day), beside the next contact, which it leaves as it was."""
+
+
+class MaturityContactDue(Event):
+    """The clock: a maturity's lead time came; the manager contacts the client about it."""
+
+    type: Literal["maturity_contact_due"] = "maturity_contact_due"
+    event_id: str
+    product: str | None
+    matures_on: date
+    due_at: AwareDatetime
+    alerted: tuple[str, ...]
+
+
+class MaturityMissed(Event):
+    """The clock: the product matured with no contact recorded since its reminder; the
+    manager and the supervisor hear of it."""
+
+    type: Literal["maturity_missed"] = "maturity_missed"
+    event_id: str
+    product: str | None
+    matures_on: date
+    alerted: tuple[str, ...]
+
+
+class SurveyDue(Event):
+    """The clock: the tier's satisfaction survey of the client is due (the manager's task)."""
+
+    type: Literal["survey_due"] = "survey_due"
+    due_at: AwareDatetime
+    alerted: tuple[str, ...]
+
+
+class SurveyRecorded(Event):
+    """The client's answer to the satisfaction survey: a score of 1 (very dissatisfied) to 5
+    (very satisfied) and their remarks; the tier is the one surveyed (for the summary)."""
+
+    type: Literal["survey_recorded"] = "survey_recorded"
+    due_at: AwareDatetime
+    score: int
+    remarks: str | None
+    tier: ClientTier | None
 
 
 class WinBackStarted(Event):
@@ -219,14 +263,16 @@ _ALL = (ClientIdentified, FollowUpPlanned, ContactAttempted, FollowUpAbandoned, 
         SaleRecorded, ManagerAssigned, StageChanged, ClosureRequested, RetentionAttempted,
         AccountClosed, ClientLost, ContactLogged, PreferenceSet, TierReassessed, ComplaintLinked,
         ContactDue, ContactOverdue, ReviewDue, ReassessmentDue, AccountOpened, CareDue,
-        MeetingReminder, MeetingMissed, WinBackStarted, AccountEventRecorded)
+        MeetingReminder, MeetingMissed, WinBackStarted, AccountEventRecorded,
+        MaturityContactDue, MaturityMissed, SurveyDue, SurveyRecorded)
 
 ClientEvent = Annotated[
     ClientIdentified | FollowUpPlanned | ContactAttempted | FollowUpAbandoned | MeetingHeld
     | SaleRecorded | ManagerAssigned | StageChanged | ClosureRequested | RetentionAttempted
     | AccountClosed | ClientLost | ContactLogged | PreferenceSet | TierReassessed | ComplaintLinked
     | ContactDue | ContactOverdue | ReviewDue | ReassessmentDue | AccountOpened | CareDue
-    | MeetingReminder | MeetingMissed | WinBackStarted | AccountEventRecorded,
+    | MeetingReminder | MeetingMissed | WinBackStarted | AccountEventRecorded
+    | MaturityContactDue | MaturityMissed | SurveyDue | SurveyRecorded,
     Field(discriminator="type"),
 ]
 EVENT_ADAPTER: TypeAdapter[ClientEvent] = TypeAdapter(ClientEvent)

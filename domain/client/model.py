@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
@@ -21,6 +21,7 @@ __all__ = [
     "ContactChannel",
     "ContactOutcome",
     "ContactPreference",
+    "Maturity",
     "MonthDay",
     "ReferralStatus",
     "Stage",
@@ -97,6 +98,20 @@ class AccountEventKind(StrEnum):
     ACCOUNT_CLOSURE = "account_closure"
     BALANCE_CHANGE = "balance_change"
     """The balance crossed a tier threshold (`direction` up or down)."""
+
+
+class Maturity(BaseModel):
+    """A maturing deposit or product the manager contacts the client about (from
+    client-policy-2026.3 a task of its own): reminded at `contact_at`, done by a contact from
+    then on, missed at the end of `matures_on`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_id: str
+    product: str | None
+    matures_on: date
+    contact_at: datetime
+    reminded: bool = False
 
 
 class ContactPreference(StrEnum):

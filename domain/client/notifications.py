@@ -10,11 +10,14 @@ from domain.client.events import (
     ClosureRequested,
     ContactDue,
     ContactOverdue,
+    MaturityContactDue,
+    MaturityMissed,
     MeetingMissed,
     MeetingReminder,
     ReassessmentDue,
     RetentionAttempted,
     ReviewDue,
+    SurveyDue,
 )
 from domain.client.state import ClientState
 from domain.notifications import Notification, role_at
@@ -43,7 +46,8 @@ def notifications_for(
             facts={"client_id": client, **facts}))
 
     for event in events:
-        if isinstance(event, ContactDue | ContactOverdue | ReviewDue | ReassessmentDue):
+        if isinstance(event, ContactDue | ContactOverdue | ReviewDue | ReassessmentDue
+                      | SurveyDue):
             note(event.type, event.alerted, due_at=event.due_at.isoformat())
         elif isinstance(event, CareDue):
             note(event.type, event.alerted, occasion=event.occasion.value,
@@ -53,6 +57,9 @@ def notifications_for(
             note(event.type, event.alerted, meeting_at=event.meeting_at.isoformat(),
                  **({"place": event.place} if isinstance(event, MeetingReminder)
                     and event.place else {}))
+        elif isinstance(event, MaturityContactDue | MaturityMissed):
+            note(event.type, event.alerted, day=event.matures_on.isoformat(),
+                 **({"product": event.product} if event.product else {}))
         elif isinstance(event, ClosureRequested) and event.retention_by != "none":
             note("retention_needed", (event.retention_by,), account=event.account)
         elif isinstance(event, RetentionAttempted) and event.level == "manager" and \

@@ -22,6 +22,19 @@ from domain.tier import ClientTier
 
 FIRST_CLIENT_POLICY = "client-policy-2026.1"
 """Before issue 16's fixes: a relationship from then keeps that version's rules (replay)."""
+POLICY_BEFORE_TASKS = "client-policy-2026.2"
+"""Before satisfaction surveys and a maturity's own contact task (replay)."""
+_BEFORE_TASKS: dict[str, Any] = {"separate_tasks": False, "survey_every_days": {},
+                                 "after_meeting_contact_every_days": None}
+_EARLIER_RULES: dict[str, dict[str, Any]] = {
+    FIRST_CLIENT_POLICY: {
+        "premium_served_to_maintain": False, "manager_at_identification": "outlet_head",
+        "meeting_reminder_hours": None, "serve_contact_every_days": None, "win_back": False,
+        "preference_cadence": {}, "do_not_disturb_blocks": ["phone"],
+        "do_not_disturb_care_written": False, **_BEFORE_TASKS},
+    POLICY_BEFORE_TASKS: _BEFORE_TASKS,
+}
+"""What each earlier version did differently: a relationship keeps its version's rules."""
 
 
 class ScoringWeights(BaseModel):
@@ -76,7 +89,7 @@ class CarePlan(BaseModel):
 class ClientPolicy(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    version: str = "client-policy-2026.2"
+    version: str = "client-policy-2026.3"
     weights: ScoringWeights = ScoringWeights()
     thresholds: TierThresholds = TierThresholds()
     cadences: dict[ClientTier, Cadence] = {
@@ -131,17 +144,26 @@ class ClientPolicy(BaseModel):
     """Churn risk (%) each large outflow (or a balance falling under a tier threshold) adds."""
     do_not_disturb_care_written: bool = True
     """A do-not-disturb client's care reminders ask for a written greeting, no call or visit."""
+    # -- from client-policy-2026.3 --
+    separate_tasks: bool = True
+    """A maturity's contact is a task of its own beside the next contact (reminded at its lead
+    time, missed at the end of its day), and a care event stays on the manager's day until
+    its day; before, a maturity moved the one next contact."""
+    after_meeting_contact_every_days: int | None = Field(default=14, ge=1)
+    """A client met in the contact stage and not sold to is contacted again this many days
+    after the last contact once the contact agreed at the meeting has passed (before: no
+    contact was planned, a dead end the property test found)."""
+    survey_every_days: dict[ClientTier, int] = {
+        ClientTier.CORE_PREMIUM: 180, ClientTier.ORDINARY_PREMIUM: 365}
+    """A satisfaction survey of a maintained client every this many days, by tier (the
+    manager's task; its score and remarks go to the outlet head's summary)."""
 
     @model_validator(mode="before")
     @classmethod
-    def _the_first_version_keeps_its_rules(cls, data: Any) -> Any:
-        if not isinstance(data, dict) or data.get("version") != FIRST_CLIENT_POLICY:
+    def _earlier_versions_keep_their_rules(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or data.get("version") not in _EARLIER_RULES:
             return data
-        return {"premium_served_to_maintain": False, "manager_at_identification": "outlet_head",
-                "meeting_reminder_hours": None, "serve_contact_every_days": None,
-                "win_back": False, "preference_cadence": {},
-                "do_not_disturb_blocks": [ContactChannel.PHONE],
-                "do_not_disturb_care_written": False, **data}
+        return {**_EARLIER_RULES[data["version"]], **data}
 
     def contact_every_days(self, tier: ClientTier, preference: ContactPreference) -> int | None:
         """The tier's contact interval as the client's preference scales it."""

@@ -25,6 +25,8 @@ from domain.client.events import (
     FollowUpAbandoned,
     FollowUpPlanned,
     ManagerAssigned,
+    MaturityContactDue,
+    MaturityMissed,
     MeetingHeld,
     MeetingMissed,
     MeetingReminder,
@@ -34,6 +36,8 @@ from domain.client.events import (
     ReviewDue,
     SaleRecorded,
     StageChanged,
+    SurveyDue,
+    SurveyRecorded,
     TierReassessed,
     WinBackStarted,
 )
@@ -41,6 +45,7 @@ from domain.client.model import (
     AccountEventKind,
     ContactOutcome,
     ContactPreference,
+    Maturity,
     ReferralStatus,
     Stage,
 )
@@ -90,6 +95,13 @@ class ClientState(BaseModel):
     account_events: frozenset[str] = frozenset()
     """The ids of the core banking's events applied (each applies once)."""
     large_outflows: int = 0
+    maturities: tuple[Maturity, ...] = ()
+    """Maturities the manager is to contact the client about (client-policy-2026.3)."""
+    care_pending: tuple[str, date] | None = None
+    """The care occasion last reminded of and its day (on the manager's day until then)."""
+    survey_due_at: datetime | None = None
+    """The satisfaction survey that is due and not yet recorded."""
+    survey_reminded_for: datetime | None = None
 
 
 def initial_state() -> ClientState:
@@ -112,7 +124,7 @@ def evolve(state: ClientState, event: ClientEvent) -> ClientState:
             agreed = event.outcome == ContactOutcome.MEETING_AGREED
             meeting = {"meeting_at": event.meeting_at,
                        "meeting_place": event.meeting_place} if agreed else {}
-            return s.model_copy(update={
+            return _contacted(s, event.at).model_copy(update={
                 "attempts": s.attempts + 1, "last_contact_at": event.at,
                 "meeting_agreed": s.meeting_agreed or agreed, **meeting})
         case MeetingReminder():
@@ -132,19 +144,36 @@ def evolve(state: ClientState, event: ClientEvent) -> ClientState:
             due = event.contact_due_at
             if due is not None and pending is not None:
                 due = min(due, pending)
-            prompt = {"next_contact_at": due} if due is not None else {}
+            prompt: dict[str, object] = {"next_contact_at": due} if due is not None else {}
+            if event.maturity_contact_at is not None and event.matures_on is not None:
+                prompt["maturities"] = (*s.maturities, Maturity(
+                    event_id=event.event_id, product=event.product, matures_on=event.matures_on,
+                    contact_at=event.maturity_contact_at))
             return s.model_copy(update={"account_events": s.account_events | {event.event_id},
                                         "large_outflows": s.large_outflows + outflow,
                                         **prompt})
+        case MaturityContactDue():
+            return s.model_copy(update={"maturities": tuple(
+                m.model_copy(update={"reminded": True}) if m.event_id == event.event_id else m
+                for m in s.maturities)})
+        case MaturityMissed():
+            return s.model_copy(update={"maturities": tuple(
+                m for m in s.maturities if m.event_id != event.event_id)})
+        case SurveyDue():
+            return s.model_copy(update={"survey_due_at": event.due_at,
+                                        "survey_reminded_for": event.due_at})
+        case SurveyRecorded():
+            return s.model_copy(update={"survey_due_at": None})
         case WinBackStarted():
             return s.model_copy(update={"follow_up_abandoned": False, "meeting_agreed": False,
                                         "meeting_at": None, "meeting_place": None})
         case FollowUpAbandoned():
             return s.model_copy(update={"follow_up_abandoned": True})
         case MeetingHeld():
-            return s.model_copy(update={"meetings": s.meetings + 1, "last_contact_at": event.at,
-                                        "next_contact_at": event.next_contact_at,
-                                        "meeting_at": None, "meeting_place": None})
+            return _contacted(s, event.at).model_copy(update={
+                "meetings": s.meetings + 1, "last_contact_at": event.at,
+                "next_contact_at": event.next_contact_at, "meeting_at": None,
+                "meeting_place": None})
         case SaleRecorded():
             return s.model_copy(update={"products": s.products + 1})
         case ManagerAssigned():
@@ -171,11 +200,12 @@ def evolve(state: ClientState, event: ClientEvent) -> ClientState:
                                         "products": s.products - 1,
                                         "accounts": s.accounts - {event.account}})
         case CareDue():
-            return s.model_copy(update={"care_reminded": (event.due_at, event.occasion.value)})
+            return s.model_copy(update={"care_reminded": (event.due_at, event.occasion.value),
+                                        "care_pending": (event.occasion.value, event.day)})
         case ClientLost():
             return s
         case ContactLogged():
-            return s.model_copy(update={"last_contact_at": event.at})
+            return _contacted(s, event.at).model_copy(update={"last_contact_at": event.at})
         case PreferenceSet():
             return s.model_copy(update={"preference": event.preference})
         case TierReassessed():
@@ -205,6 +235,12 @@ def evolve(state: ClientState, event: ClientEvent) -> ClientState:
                                         "breached_complaints": frozenset(breached), **care})
         case _:
             assert_never(event)
+
+
+def _contacted(state: ClientState, at: datetime) -> ClientState:
+    """A contact from a maturity's contact time on is the contact about it."""
+    open_ = tuple(m for m in state.maturities if m.contact_at > at)
+    return state if open_ == state.maturities else state.model_copy(update={"maturities": open_})
 
 
 def fold(events: list[ClientEvent], state: ClientState | None = None) -> ClientState:

@@ -197,6 +197,11 @@ async def test_walk_a_complaint_to_closed_from_the_cli(
         assert code == 0, err
         cells = workbook_rows(workbook.read_bytes())
         assert cells == csv_rows(sheet) and case in {row[0] for row in cells[1:]}
+        code, out, err = await report("surveys", *period, who=head)  # the outlet's clients
+        assert code == 0 and "satisfaction surveys" in out and "0 recorded" in out, err
+        code, _, err = await report("surveys", "--from", "2026-12-02", "--to", "2026-12-01",
+                                    who=head)
+        assert code == 1 and "ends before it starts" in err
         code, _, err = await caseflow(temporal_env, task_queue, calendar, "audit", "replay",
                                       "no-such-case")
         assert code == 1 and "no stream 'complaint-no-such-case'" in err

@@ -69,7 +69,8 @@ async def test_each_kind_of_account_event_asks_what_the_documents_say(
     events = await stack.store.read_stream(f"client-{client}")
     recorded = {e.data["event_id"]: e for e in events if e.type == "account_event_recorded"}
     lead = datetime.combine(matures - timedelta(days=7), time(9, 0), tzinfo=SHANGHAI)
-    assert datetime.fromisoformat(recorded["E-2"].data["contact_due_at"]) == lead
+    assert datetime.fromisoformat(recorded["E-2"].data["maturity_contact_at"]) == lead
+    assert recorded["E-2"].data["contact_due_at"] is None  # its own task (2026.3)
     assert datetime.fromisoformat(recorded["E-1"].data["contact_due_at"]) <= await stack.now()
     # The prompt contact is due now: the manager is told on the client's clock.
     await stack.env.sleep(timedelta(minutes=5))
@@ -164,8 +165,9 @@ async def test_the_managers_day_lists_what_is_due_with_its_targets(
         assert quiet not in due_ids  # its maturity contact is weeks away
         later = (matures - timedelta(days=7)).isoformat()
         then = (await http.get("/agenda", params={"day": later}, headers=auth("rm"))).json()
-        [row] = [r for r in then["due"] if r["client_id"] == quiet]
-        assert row["next_contact_kind"] == "planned"
+        assert quiet in [r["client_id"] for r in then["due"]]
+        [item] = [i for i in then["items"] if i["client_id"] == quiet]
+        assert (item["kind"], item["day"]) == ("maturity", matures.isoformat())
         refused = await http.get("/agenda", params={"manager": "rm-1"}, headers=auth("other"))
         assert refused.status_code == 403 and refused.json()["rule"] == "own_agenda"
         overview = (await http.get("/agenda/managers", headers=auth("sup"))).json()

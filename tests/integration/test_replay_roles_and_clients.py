@@ -41,6 +41,23 @@ def replayer() -> Replayer:
                     workflow_runner=SANDBOX_RUNNER)
 
 
+async def replays_and_is_kept(history: WorkflowHistory, name: str) -> None:
+    """A fresh history replays; recorded once as golden `name@…` (never rewritten)."""
+    result = await replayer().replay_workflow(history, raise_on_replay_failure=False)
+    assert result.replay_failure is None, result.replay_failure
+    golden = GOLDEN / f"{name}@{GENERATION}.json"
+    if os.environ.get("CASEFLOW_RECORD_HISTORIES") == "1" and not golden.exists():
+        golden.write_text(history.to_json(), encoding="utf-8")
+
+
+async def committed_replays(name: str) -> None:
+    path = GOLDEN / f"{name}@{GENERATION}.json"
+    assert path.exists(), f"golden {path.name} missing: see this module's docstring"
+    history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
+    result = await replayer().replay_workflow(history, raise_on_replay_failure=False)
+    assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
+
+
 async def test_histories_with_roles_and_care_replay(
     temporal_env: WorkflowEnvironment, pool: asyncpg.Pool
 ) -> None:
@@ -156,16 +173,52 @@ async def test_a_client_lifecycle_under_the_second_policy_replays(
     types = [e.type for e in await event_store(pool).read_stream(f"client-{client_id}")]
     for kind in ("meeting_reminder", "meeting_missed", "client_lost", "win_back_started"):
         assert kind in types, kind
-    result = await replayer().replay_workflow(history, raise_on_replay_failure=False)
-    assert result.replay_failure is None, result.replay_failure
-    golden = GOLDEN / f"client_lifecycle@{GENERATION}.json"
-    if os.environ.get("CASEFLOW_RECORD_HISTORIES") == "1" and not golden.exists():
-        golden.write_text(history.to_json(), encoding="utf-8")
+    await replays_and_is_kept(history, "client_lifecycle")
 
 
 async def test_the_committed_client_lifecycle_replays() -> None:
-    path = GOLDEN / f"client_lifecycle@{GENERATION}.json"
-    assert path.exists(), f"golden {path.name} missing: see this module's docstring"
-    history = WorkflowHistory.from_json(path.stem, path.read_text(encoding="utf-8"))
-    result = await replayer().replay_workflow(history, raise_on_replay_failure=False)
-    assert result.replay_failure is None, f"{path.name}: {result.replay_failure}"
+    await committed_replays("client_lifecycle")
+
+
+async def test_a_client_with_its_own_tasks_under_the_third_policy_replays(
+    temporal_env: WorkflowEnvironment, pool: asyncpg.Pool
+) -> None:
+    """client-policy-2026.3: a maturity's own contact task reminded and missed, a care occasion,
+    a satisfaction survey due and recorded. The history replays, and is committed once as
+    golden `client_tasks@…` (never rewritten)."""
+    outlet = f"o-{uuid.uuid4().hex[:6]}"
+    officer = Principal(name="officer-1", role=Role.CASE_OFFICER, outlet=outlet)
+    async with complaint_stack(temporal_env, pool) as stack:
+        now = await stack.now()
+        clients = stack.parts.clients
+        assert clients.policy.version == "client-policy-2026.3"
+        client_id = f"K-{uuid.uuid4().hex[:8]}"
+        birthday = (now + timedelta(days=40)).astimezone(SHANGHAI)
+        await clients.identify(cc.Identify(
+            actor=officer.name, at=now, client_id=client_id, outlet=outlet,
+            manager=officer.name, birthday=f"{birthday:%m-%d}",
+            assessment=Assessment(deposits_10k=300, loans_10k=0, intermediary_products=1,
+                                  family=0, occupation=0, social_standing=0)), by=officer)
+        matures = (now + timedelta(days=20)).astimezone(SHANGHAI).date()
+        await stack.parts.account_events.apply(enumerate([
+            {"event_id": f"M-{client_id}", "client_id": client_id, "event": "maturity",
+             "product": "定期存款", "matures_on": matures.isoformat()}], start=1))
+        for _ in range(7):  # a month at a time, the manager keeps the cadence
+            await temporal_env.sleep(timedelta(days=27))
+            await clients.execute(client_id, cc.LogContact(
+                actor=officer.name, at=await stack.now(), channel="phone", summary="月度联系"),
+                by=officer)
+        await clients.execute(client_id, cc.RecordSurvey(
+            actor=officer.name, at=await stack.now(), score=5, remarks="满意"), by=officer)
+        handle = temporal_env.client.get_workflow_handle(f"client-{client_id}")
+        history = await handle.fetch_history()
+        await handle.terminate(reason="scenario over")
+    types = [e.type for e in await event_store(pool).read_stream(f"client-{client_id}")]
+    for kind in ("maturity_contact_due", "maturity_missed", "care_due", "survey_due",
+                 "survey_recorded"):
+        assert kind in types, kind
+    await replays_and_is_kept(history, "client_tasks")
+
+
+async def test_the_committed_client_tasks_history_replays() -> None:
+    await committed_replays("client_tasks")

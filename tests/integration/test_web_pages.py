@@ -482,7 +482,10 @@ async def test_the_managers_day_page(web: tuple[ComplaintStack, WebUsers]) -> No
         assert page.status_code == 200 and "的今日日程" in page.text
         due = page.text[page.text.index('id="due"'):]
         assert client_id in due
+        assert f'data-client="{client_id}" data-kind="planned"' in due  # each task on its own
+        assert "约定或账户动态提示的联系" in due
         assert 'id="targets"' in page.text and "/8" in page.text  # the daily contacts target
+        assert 'id="surveys"' not in page.text  # the survey summary is the outlet head's
         other = await http.get("/web/agenda", params={"manager": users.names["officer2"]})
         assert other.status_code == 403
         await sign_in(lead, users.names["supervisor"])
@@ -490,3 +493,7 @@ async def test_the_managers_day_page(web: tuple[ComplaintStack, WebUsers]) -> No
         assert board.status_code == 200 and client_id in board.text
         managers = board.text[board.text.index('id="managers"'):]
         assert f'data-manager="{officer}"' in managers
+    async with browser(stack) as head:
+        await sign_in(head, users.names["head"])
+        own = (await head.get("/web/agenda")).text
+        assert 'id="surveys"' in own and "近30天客户满意度回访" in own

@@ -162,7 +162,7 @@ def test_each_contact_preference_changes_what_the_manager_is_asked() -> None:
 
 COMMANDS = st.sampled_from(["attempt_fail", "attempt_meet", "sale", "closure", "retain", "lose",
                             "log", "dnd", "frequent", "reassess_up", "reassess_down", "meeting",
-                            "open", "tick", "win_back", "name_manager"])
+                            "open", "tick", "win_back", "name_manager", "maturity", "survey"])
 
 
 @settings(max_examples=300, deadline=None)
@@ -193,6 +193,10 @@ def test_no_client_is_left_without_a_way_forward(
             "win_back": c.WinBack(actor="head", at=moment, reason="r"),
             "name_manager": c.ReassignManager(actor="head", at=moment, manager=f"rm-{n}",
                                               reason="r"),
+            "maturity": c.RecordAccountEvent(actor="cb", at=moment, event_id=f"M{n}",
+                                             event="maturity",
+                                             matures_on=(moment + timedelta(days=n)).date()),
+            "survey": c.RecordSurvey(actor="rm", at=moment, score=1 + n % 5),
         }[kind]
         try:
             events = decide(state, command, policy)
@@ -212,6 +216,9 @@ def test_no_client_is_left_without_a_way_forward(
         else:
             assert state.stage == Stage.LOST
             decide(state, c.WinBack(actor="head", at=moment, reason="r"), policy)  # allowed
+        if state.stage != Stage.LOST:  # every maturity task is on the client's clock
+            alarmed = {a.maturity.event_id for a in pending_alarms(state, policy) if a.maturity}
+            assert {m.event_id for m in state.maturities} == alarmed
 
 
 def test_an_account_event_keeps_an_earlier_planned_contact() -> None:

@@ -210,3 +210,28 @@ def test_what_became_of_a_notice_is_recorded_once_and_only_by_caseflow() -> None
     officer = Principal(name="officer-1", role=Role.CASE_OFFICER, outlet="outlet-9")
     with pytest.raises(AccessDeniedError, match="done by caseflow itself"):
         check_complaint_step(officer, "officer-1", "outlet-9", "record_client_notice")
+
+
+def test_the_client_tasks_render_in_both_languages() -> None:
+    """client-policy-2026.3: a maturity's contact, a maturity missed, a survey due."""
+    from datetime import date
+
+    from domain.client.events import MaturityContactDue, MaturityMissed, SurveyDue
+
+    state = ClientState(client_id="K-7", outlet="outlet-9", manager="rm-1")
+    events: list[ClientEvent] = [
+        MaturityContactDue(actor="clock", at=T0, event_id="M-1", product="三年期定期",
+                           matures_on=date(2026, 4, 1), due_at=T0, alerted=("rm-1",)),
+        MaturityMissed(actor="clock", at=T0, event_id="M-1", product=None,
+                       matures_on=date(2026, 4, 1), alerted=("rm-1", "supervisor@outlet-9")),
+        SurveyDue(actor="clock", at=T0, due_at=T0, alerted=("rm-1",))]
+    sent = client_notifications(state, events, "client-K-7")
+    assert [(n.kind, n.recipients) for n in sent] == [
+        ("maturity_contact_due", ("rm-1",)), ("maturity_missed", ("rm-1", "supervisor@outlet-9")),
+        ("survey_due", ("rm-1",))]
+    zh = [TEMPLATES.render(n.kind, n.facts, "zh") for n in sent]
+    assert "三年期定期" in zh[0].subject and "2026年4月1日" in zh[0].body
+    assert "存款或理财产品" in zh[1].body and "满意度回访" in zh[2].subject
+    for n in sent:
+        en = TEMPLATES.render(n.kind, n.facts, "en")
+        assert "K-7" in en.subject + en.body and "{{" not in en.body

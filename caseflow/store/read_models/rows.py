@@ -14,6 +14,13 @@ from caseflow.store.records import RecordedEvent
 Summary = TypeVar("Summary", bound=BaseModel)
 
 
+def _column(value: Any) -> Any:
+    """A list of models goes to a jsonb column as plain JSON."""
+    if isinstance(value, list):
+        return [v.model_dump(mode="json") if isinstance(v, BaseModel) else v for v in value]
+    return value
+
+
 class RowTable(Generic[Summary]):
     """`table`'s columns are the summary's fields (one of them `version`); `key` is its primary
     key."""
@@ -28,7 +35,7 @@ class RowTable(Generic[Summary]):
             + ", ".join(f"{c} = EXCLUDED.{c}" for c in self._columns if c != key))
 
     async def write(self, conn: asyncpg.Connection, summary: Summary) -> None:
-        await conn.execute(self._upsert, *(getattr(summary, c) for c in self._columns))
+        await conn.execute(self._upsert, *(_column(getattr(summary, c)) for c in self._columns))
 
     async def project(self, conn: asyncpg.Connection, recorded: Sequence[RecordedEvent],
                       read_model: dict[str, Any]) -> None:
