@@ -10,11 +10,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+from prometheus_client import start_http_server
 from temporalio.worker import Interceptor
 
 from caseflow.bootstrap import connected
 from caseflow.config import Settings
 from caseflow.logs import configure_logging
+from caseflow.metrics import REGISTRY
 
 
 async def main(interceptors: Sequence[Interceptor] = ()) -> None:
@@ -25,6 +27,8 @@ async def main(interceptors: Sequence[Interceptor] = ()) -> None:
             "worker.py needs TEMPORAL_ADDRESS and DATABASE_URL; "
             "for the embedded stack run ./dev.sh up"
         )
+    if settings.metrics_port is not None:
+        start_http_server(settings.metrics_port, registry=REGISTRY)
     async with connected(settings) as parts:
         await parts.worker(interceptors=interceptors).run()
 

@@ -27,6 +27,7 @@ from caseflow.delivery.channels import (
 )
 from caseflow.identity.organisation import OrganisationError, resolve
 from caseflow.messages import Message, MessageTemplates, TemplateProblem
+from caseflow.metrics import NOTIFICATIONS
 from caseflow.policy.channels import ChannelPolicy
 from domain.access import MESSAGES
 from domain.complaint.commands import RecordClientNotice
@@ -140,6 +141,7 @@ class DeliveryActivities:
         if missing is not None:
             async with self._pool.acquire() as conn:
                 await records.skipped(conn, *key, missing)
+            NOTIFICATIONS.labels(channel.value, "skipped").inc()
             return DeliveryOutcome(recipient=route.recipient, channel=channel, delivered=False,
                                    skipped=True, reason=missing)
         try:
@@ -157,6 +159,7 @@ class DeliveryActivities:
         if channel is not Channel.INBOX:  # (the inbox records its delivery with the message)
             async with self._pool.acquire() as conn:
                 await records.delivered(conn, *key)
+        NOTIFICATIONS.labels(channel.value, "delivered").inc()
         return DeliveryOutcome(recipient=route.recipient, channel=channel, delivered=True)
 
     def _missing_address(self, route: Route, channel: Channel) -> str | None:
@@ -206,6 +209,7 @@ class DeliveryActivities:
                     outgoing)
 
     async def _failed(self, request: DeliverRequest, error: str, *, final: bool) -> None:
+        NOTIFICATIONS.labels(request.channel.value, "failed" if final else "attempt_failed").inc()
         log.warning("delivery attempt failed", notification_id=str(request.item.notification_id),
                     recipient=request.route.recipient, channel=request.channel.value,
                     attempt=activity.info().attempt, final=final, error=error)

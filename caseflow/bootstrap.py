@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 from temporalio.client import Client
+from temporalio.converter import PayloadCodec
 from temporalio.worker import Interceptor, Worker
 
 from activities.calendar import CalendarActivities
@@ -118,6 +119,14 @@ class Parts:
         if self.sla_what_if is None:
             raise RuntimeError("these parts were wired without a database")
         return self.sla_what_if
+
+    @property
+    def codec(self) -> PayloadCodec:
+        """The codec sealing this process's Temporal payloads (the Temporal UI's, via /codec)."""
+        codec = self.temporal.data_converter.payload_codec
+        if codec is None:
+            raise RuntimeError("this Temporal client does not seal payloads")
+        return codec
 
     @property
     def pool(self) -> asyncpg.Pool:

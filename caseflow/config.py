@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     task_queue: str = "caseflow"
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
+    temporal_ui_origin: str | None = None
+    """The origin of the Temporal UI whose payloads the codec (/codec) opens (CORS); unset:
+    the embedded UI's, http://127.0.0.1:<temporal_ui_port>."""
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     web_idle_minutes: int = Field(default=30, ge=1, le=60 * 24 * 30)
@@ -82,6 +85,12 @@ class Settings(BaseSettings):
     """Which kinds go through which channels (JSON, see caseflow/policy/channels.json)."""
     organisation: Path | None = None
     """Units and staff loaded at start (the embedded demo: caseflow/policy/organisation.json)."""
+    metrics_port: int | None = None
+    """Where a worker serves caseflow's figures for Prometheus (/metrics; the API serves them
+    on its own port); unset: not served."""
+    temporal_metrics_port: int | None = None
+    """Where a worker serves the Temporal SDK's own figures (workflow task latency, polls,
+    activity timings) for Prometheus; unset: not served."""
     log_format: Literal["auto", "json", "console"] = "auto"
     log_level: str = "INFO"
 
@@ -93,6 +102,10 @@ class Settings(BaseSettings):
     def temporal_target(self) -> str:
         """The configured cluster, else the embedded dev server that `./dev.sh up` runs."""
         return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+    @property
+    def ui_origin(self) -> str:
+        return self.temporal_ui_origin or f"http://127.0.0.1:{self.temporal_ui_port}"
 
     @property
     def embedded_temporal(self) -> bool:

@@ -19,8 +19,11 @@ from caseflow.http import (
     audit,
     calendar,
     clients,
+    codec,
     complaints,
+    health,
     messages,
+    metrics,
     organisation,
     reports,
     sla,
@@ -71,8 +74,9 @@ def create_app(parts: Parts | PartsFactory) -> FastAPI:
     for router in (complaints.router, clients.router, audit.router, users.router,
                    organisation.router, messages.inbox, messages.notifications,
                    calendar.router, sla.router, reports.router, account_events.router,
-                   agenda.router):
+                   agenda.router, health.router, codec.router, metrics.router):
         app.include_router(router)
+    metrics.measure_requests(app)
     add_web_app(app)
     _error_handlers(app)
     return app

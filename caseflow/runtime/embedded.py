@@ -11,6 +11,7 @@ from pathlib import Path
 import asyncpg
 import structlog
 from temporalio.client import Client, TLSConfig
+from temporalio.runtime import PrometheusConfig, Runtime, TelemetryConfig
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
@@ -66,11 +67,16 @@ async def connect_temporal(settings: Settings) -> Client:
                 settings.temporal_tls_ca.read_bytes() if settings.temporal_tls_ca else None
             ),
         )
+    runtime = None
+    if settings.temporal_metrics_port is not None:  # the SDK's figures, for Prometheus
+        runtime = Runtime(telemetry=TelemetryConfig(metrics=PrometheusConfig(
+            bind_address=f"0.0.0.0:{settings.temporal_metrics_port}")))
     return await Client.connect(
         settings.temporal_target,
         namespace=settings.temporal_namespace,
         tls=tls,
         data_converter=data_converter(settings),
+        runtime=runtime,
     )
 
 
@@ -95,6 +101,9 @@ async def running_stack(settings: Settings) -> AsyncIterator[Stack]:
                 ui=True,
                 ui_port=settings.temporal_ui_port,
                 search_attributes=SEARCH_ATTRIBUTES,
+                # The UI opens payloads through caseflow's codec, for signed-in staff.
+                dev_server_extra_args=["--ui-codec-endpoint",
+                                       f"http://{settings.api_host}:{settings.api_port}/codec"],
             )
             exits.push_async_callback(env.shutdown)
             client = env.client

@@ -19,6 +19,7 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from caseflow.metrics import STEPS
 from domain.access import AccessDeniedError, Principal, check_read
 from workflows import names
 from workflows.requests import request_update_id
@@ -134,12 +135,14 @@ async def execute_update(
     request_id: str | None = None,
 ) -> T:
     handle = client.get_workflow_handle(workflow_id)
+    step = (workflow_id.partition("-")[0], str(request.command.kind))
     try:
         async with asyncio.timeout(UPDATE_WAIT.total_seconds()):
             # By name: the SDK's overloads do not type async update methods for mypy.
             result: T = await handle.execute_update(
                 names.COMMAND, request, result_type=result_type,
                 id=update_id(request, request_id))
+        STEPS.labels(*step, "accepted", "").inc()
         return result
     except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
         # Our wait ran out (the SDK reports the cancelled call as its own error) or the
@@ -151,6 +154,7 @@ async def execute_update(
         cause = exc.cause
         if isinstance(cause, ApplicationError):
             rule = str(cause.details[0]) if cause.details else cause.type or "rejected"
+            STEPS.labels(*step, "refused", rule).inc()
             if cause.type == "AccessDeniedError":
                 raise AccessDenied(cause.message, rule) from exc
             raise CaseError(cause.message, rule) from exc

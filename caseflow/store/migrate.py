@@ -38,3 +38,11 @@ async def migrate(conn: asyncpg.Connection) -> list[str]:
     if applied_now:
         log.info("migrations applied", migrations=applied_now)
     return applied_now
+
+
+async def pending_migrations(conn: asyncpg.Connection) -> list[str]:
+    """The shipped migrations not applied to this database (all of them before the first)."""
+    exists = await conn.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
+    done = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")
+            } if exists else set()
+    return [name for name, _ in _migrations() if name not in done]
