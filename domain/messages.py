@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from decimal import Decimal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+)
 from pydantic.json_schema import WithJsonSchema
 
 # No NUL character: PostgreSQL's jsonb cannot store one, and a text that cannot be recorded must be
 # refused with the command, not fail the append afterwards.
-_NO_NUL = r"^[^\x00]*$"
+_NO_NUL = r"^[^\x00]*[^\x00\s][^\x00]*$"
+"""(and not blank: surrounding spaces are stripped, and nothing may be left empty)"""
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000,
                                         pattern=_NO_NUL)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200,
@@ -52,3 +61,28 @@ class Event(BaseModel):
     schema_version: Literal[1] = 1
     actor: str
     at: AwareDatetime
+
+
+AMOUNT_PATTERN = r"^[0-9]{1,16}(\.[0-9]{1,2})?$"
+
+
+def _amount(value: Any) -> Any:
+    """A written amount is plain digits (no exponent, sign or spaces); a JSON number too."""
+    if isinstance(value, str):
+        if not re.fullmatch(AMOUNT_PATTERN, value):
+            raise ValueError("an amount is written as digits with at most 2 decimals: 1234.50")
+        return Decimal(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("an amount with decimals is written as a string: \"1234.50\"")
+        return Decimal(int(value))
+    return value
+
+
+Amount = Annotated[Decimal, BeforeValidator(_amount), WithJsonSchema({"anyOf": [
+    {"type": "integer", "minimum": 0, "maximum": 9999999999999999},
+    {"type": "string", "pattern": AMOUNT_PATTERN}]})]
+"""Money, or tens of thousands of yuan: at least 0, at most 2 decimals; a whole number as a
+JSON number, any amount as a string (a float cannot hold 0.1 exactly)."""

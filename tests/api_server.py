@@ -8,7 +8,6 @@ import asyncio
 import threading
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
 
 import uvicorn
 from temporalio.client import WorkflowExecutionStatus
@@ -114,10 +113,6 @@ class ApiServer:
             assessment=Assessment(deposits_10k=500, loans_10k=0, intermediary_products=2,
                                   family=3, occupation=3, social_standing=3)), by=officer)
 
-    def token_for(self, path: str) -> str:
-        role = (Role.AUDITOR if path.startswith("/audit") else
-                Role.ADMIN if path.startswith("/users") else Role.OUTLET_HEAD)
-        return self.tokens[role]
 
 
 async def _terminate_running(env: WorkflowEnvironment, task_queue: str) -> None:
@@ -126,13 +121,3 @@ async def _terminate_running(env: WorkflowEnvironment, task_queue: str) -> None:
         if execution.status == WorkflowExecutionStatus.RUNNING:
             await env.client.get_workflow_handle(execution.id).terminate(reason="fuzz over")
 
-
-def aim(case: Any, server: ApiServer) -> None:
-    """Point half the generated ids at the seeded case and client, and bodies at the fuzz
-    outlet, so that requests reach the workflows instead of stopping at 404 or 403."""
-    params = case.path_parameters or {}
-    for key, known in (("case_id", server.case_id), ("client_id", server.client_id)):
-        if key in params and len(str(params[key])) % 2 == 0:
-            params[key] = known
-    if isinstance(case.body, dict) and "outlet" in case.body:
-        case.body["outlet"] = server.outlet

@@ -81,7 +81,9 @@ async def _up(settings: Settings, exit_after_start: bool) -> None:
             f"  PostgreSQL    {'embedded, ' if settings.embedded_postgres else ''}"
             f"{redact_dsn(stack.database_url)}\n"
             f"  Temporal      {stack.temporal_address} namespace {settings.temporal_namespace}\n"
-            f"  Temporal UI   {stack.temporal_ui or '(external cluster)'}\n"
+            f"  Temporal UI   {stack.temporal_ui or '(external cluster)'}"
+            + (f" (payloads opened by http://{settings.api_host}:{settings.api_port}/codec for "
+               "signed-in staff)\n" if stack.temporal_ui else "\n") +
             f"  worker        task queue {settings.task_queue!r}\n"
             f"  organisation  {units} units, {staff} staff from {organisation or '(database)'}\n"
             f"  e-mail        "
@@ -91,7 +93,9 @@ async def _up(settings: Settings, exit_after_start: bool) -> None:
             f"  API           http://{settings.api_host}:{settings.api_port} "
             f"(OpenAPI docs at /docs)\n"
             f"  web app       http://{settings.api_host}:{settings.api_port}/web/ "
-            f"(staff sign in: `caseflow user password NAME` gives a password)"
+            f"(staff sign in: `caseflow user password NAME` gives a password)\n"
+            f"  health        http://{settings.api_host}:{settings.api_port}/healthz, /readyz, "
+            "/metrics"
         )
         if exit_after_start:
             typer.echo("exiting after start (--exit-after-start)")

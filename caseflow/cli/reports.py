@@ -101,10 +101,10 @@ def surveys(
                f"{summary.mean_score if summary.mean_score is not None else '-'}, "
                f"{summary.outstanding} due and not recorded")
     typer.echo("  scores: " + ", ".join(f"{k}: {n}" for k, n in summary.by_score.items()))
-    for tier, (n, mean) in summary.by_tier.items():
-        typer.echo(f"  {tier:<18} {n:>5} surveys, mean {mean}")
-    for client, score, remarks in summary.low_scores:
-        typer.echo(f"  low: {client:<16} {score}  {remarks or ''}")
+    for tier, figures in summary.by_tier.items():
+        typer.echo(f"  {tier:<18} {figures.surveys:>5} surveys, mean {figures.mean_score}")
+    for low in summary.low_scores:
+        typer.echo(f"  low: {low.client_id:<16} {low.score}  {low.remarks or ''}")
 
 
 @app.command()

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from caseflow.bootstrap import Parts
 from caseflow.http.auth import Services, User
-from caseflow.http.paths import QueryName
+from caseflow.http.paths import Day, QueryName
 from caseflow.store.read_models.clients import ManagerDay, manager_day, managers_due
 from domain.access import AccessDeniedError, Role, check_agenda, visible_outlets
 
@@ -30,7 +30,7 @@ async def _day(services: Parts, day: date | None) -> date:
 
 @router.get("", summary="A manager's day: due and overdue contacts, targets and what is done")
 async def day_of(user: User, services: Services, manager: QueryName = None,
-                 day: Annotated[date | None, Query()] = None) -> ManagerDay:
+                 day: Annotated[Day | None, Query()] = None) -> ManagerDay:
     who = manager or user.name
     check_agenda(user, who)
     outlets = visible_outlets(user, None)
@@ -40,7 +40,7 @@ async def day_of(user: User, services: Services, manager: QueryName = None,
 
 @router.get("/managers", summary="The unit's managers: contacts due today and overdue")
 async def managers(user: User, services: Services,
-                   day: Annotated[date | None, Query()] = None) -> list[ManagerLoad]:
+                   day: Annotated[Day | None, Query()] = None) -> list[ManagerLoad]:
     if user.role not in (Role.SUPERVISOR, Role.OUTLET_HEAD, Role.AUDITOR):
         raise AccessDeniedError(f"{user.name}: the managers' overview is for supervisors and "
                                 "outlet heads", rule="role_required")

@@ -6,10 +6,18 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI, Request, status
+from fastapi import Depends, FastAPI, Request, status
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from temporalio.service import RPCError
 
 from caseflow.bootstrap import Parts
@@ -29,6 +37,8 @@ from caseflow.http import (
     sla,
     users,
 )
+from caseflow.http.bodies import strict_json
+from caseflow.http.problems import ERRORS
 from caseflow.identity.users import UserError
 from caseflow.services.calls import (
     AccessDenied,
@@ -68,6 +78,8 @@ def create_app(parts: Parts | PartsFactory) -> FastAPI:
                     "`caseflow user add`). A refused step answers 409 with the rule it breaks; "
                     "a role or outlet that may not act, 403; nothing is recorded either way.",
         lifespan=lifespan,
+        responses=ERRORS,
+        dependencies=[Depends(strict_json)],
     )
     if isinstance(parts, Parts):
         app.state.parts = parts  # usable without the lifespan (httpx's ASGI transport)
@@ -79,7 +91,44 @@ def create_app(parts: Parts | PartsFactory) -> FastAPI:
     metrics.measure_requests(app)
     add_web_app(app)
     _error_handlers(app)
+    _links_from_registration(app)
     return app
+
+
+def _links_from_registration(app: FastAPI) -> None:
+    """OpenAPI links from a registration (of a complaint, of a client) to every operation on
+    what it registered, so an integrator's client and schemathesis's stateful phase can walk
+    from one to the next: the id is the one the registration's body named."""
+    made = app.openapi
+
+    def with_links() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = made()
+        paths = schema["paths"]
+        for create, key in (("/complaints", "case_id"), ("/clients", "client_id")):
+            targets = {
+                f"{method}_{path.rsplit('/', 1)[-1].replace('-', '_').strip('{}')}": {
+                    "operationId": operation["operationId"],
+                    "parameters": {key: f"$request.body#/{key}"}}
+                for path, operations in paths.items()
+                if path.startswith(f"{create}/{{{key}}}")
+                for method, operation in operations.items()}
+            for code, answer in paths[create]["post"]["responses"].items():
+                if code in ("200", "201"):
+                    answer["links"] = targets
+        return schema
+
+    app.openapi = with_links  # type: ignore[method-assign]
+
+
+def _methods_of(app: FastAPI, request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches({**request.scope, "method": "\u0000"})
+        if match != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 RETRY_AFTER_SECONDS = 5
@@ -113,6 +162,33 @@ def _problem(code: int, detail: str, rule: str | None = None) -> JSONResponse:
 
 
 def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """FastAPI's answer, except that a 405 names every method of its path in Allow (the
+        router names only those of the first route that matched the path); the web app's own
+        paths answer a page."""
+        if is_web(request) and exc.status_code in (404, 405):
+            return web_error(request, exc.status_code, "error.not_found")
+        answer = await http_exception_handler(request, exc)
+        if exc.status_code == status.HTTP_405_METHOD_NOT_ALLOWED:
+            answer.headers["Allow"] = ", ".join(_methods_of(app, request))
+        return answer
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        """422 names each bad field. Fields each well formed that together break a rule (a
+        model's own check: an amendment without its reason, a contact with neither number nor
+        address) are a refusal by rule instead: 409, as the OpenAPI document cannot say it."""
+        if is_web(request):  # a hand-typed address with a bad value (?page=x)
+            return web_error(request, status.HTTP_404_NOT_FOUND, "error.not_found")
+        errors = exc.errors()
+        if errors and all(e.get("type") == "value_error" and isinstance(e.get("input"), dict)
+                          for e in errors):
+            detail = "; ".join(str(e.get("msg", "")).removeprefix("Value error, ")
+                               for e in errors)
+            return _problem(status.HTTP_409_CONFLICT, detail, "fields_disagree")
+        return await request_validation_exception_handler(request, exc)
+
     @app.exception_handler(CaseError)
     async def case_error(request: Request, exc: CaseError) -> Response:
         code = (status.HTTP_403_FORBIDDEN if isinstance(exc, AccessDenied)
@@ -135,8 +211,12 @@ def _error_handlers(app: FastAPI) -> None:
         if is_web(request):
             return web_error(request, status.HTTP_422_UNPROCESSABLE_CONTENT, "form.invalid",
                              str(exc))
+        errors = exc.errors(include_url=False, include_input=False)
+        if all(e["type"] == "value_error" and not e["loc"] for e in errors):
+            return _problem(status.HTTP_409_CONFLICT, "; ".join(
+                e["msg"].removeprefix("Value error, ") for e in errors), "fields_disagree")
         problems = [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}
-                    for e in exc.errors(include_url=False, include_input=False)]
+                    for e in errors]
         return JSONResponse(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
                             content={"detail": problems})
 

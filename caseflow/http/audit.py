@@ -5,14 +5,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
-from pydantic import AwareDatetime
 
 from caseflow.audit.client_replay import ClientAsOf, client_as_of
 from caseflow.audit.export import export_html, export_json
 from caseflow.audit.replay import CaseAsOf, complaint_as_of
 from caseflow.audit.verify import AuditReport, verify_streams
 from caseflow.http.auth import Services, User
-from caseflow.http.paths import CaseId, ClientId
+from caseflow.http.paths import CaseId, ClientId, Moment
+from caseflow.http.problems import ERRORS_AS_JSON
 from domain.access import Principal, check_audit
 from workflows.client_messages import client_workflow_id
 from workflows.complaint_messages import workflow_id
@@ -24,7 +24,7 @@ async def auditor(user: User) -> Principal:
 
 
 router = APIRouter(prefix="/audit", tags=["audit"], dependencies=[Depends(auditor)])
-At = Annotated[AwareDatetime | None, Query(description="The moment to show (ISO 8601 with "
+At = Annotated[Moment | None, Query(description="The moment to show (ISO 8601 with "
                                            "offset); default: now.")]
 Version = Annotated[int | None, Query(ge=1, le=2**31 - 1,
                                       description="Or: up to this stream version.")]
@@ -63,6 +63,7 @@ async def export_case(case_id: CaseId, services: Services) -> dict[str, Any]:
 
 
 @router.get("/complaints/{case_id}/export.html", response_class=HTMLResponse,
+            responses=ERRORS_AS_JSON,
             summary="A case's full record, for people")
 async def export_case_html(case_id: CaseId, services: Services) -> str:
     return export_html(await export_json(services.store, workflow_id(case_id)))

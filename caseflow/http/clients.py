@@ -10,6 +10,7 @@ from caseflow.audit.replay import TimelineEntry
 from caseflow.http.auth import Services, User
 from caseflow.http.bodies import CLIENT_STEPS, Body, IdentifyBody, fields_of
 from caseflow.http.paths import ClientId, IdempotencyKey, QueryName
+from caseflow.http.problems import SENT_AGAIN
 from caseflow.store import StreamNotFoundError
 from caseflow.store.read_models.clients import list_clients
 from domain.access import visible_outlets
@@ -26,7 +27,8 @@ class ClientRecord(BaseModel):
     history: list[TimelineEntry]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Identify a client")
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Identify a client",
+             responses={200: {"model": ClientView, "description": SENT_AGAIN}})
 async def identify(
     body: IdentifyBody,  # type: ignore[valid-type]
     user: User, services: Services, response: Response,

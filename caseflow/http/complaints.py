@@ -3,12 +3,13 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from caseflow.audit.replay import TimelineEntry, timeline
 from caseflow.http.auth import Services, User
 from caseflow.http.bodies import COMPLAINT_STEPS, Body, RegisterComplaintBody, fields_of
-from caseflow.http.paths import CaseId, IdempotencyKey, QueryName
+from caseflow.http.paths import CaseId, IdempotencyKey, Moment, QueryName
+from caseflow.http.problems import SENT_AGAIN
 from caseflow.store import StreamNotFoundError
 from caseflow.store.read_models.complaints import list_cases
 from domain.access import visible_outlets
@@ -27,7 +28,8 @@ class CaseRecord(BaseModel):
     """Every recorded event of the case: who did what, when."""
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="Register a complaint")
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Register a complaint",
+             responses={200: {"model": ComplaintView, "description": SENT_AGAIN}})
 async def register(
     body: RegisterComplaintBody,  # type: ignore[valid-type]
     user: User, services: Services, response: Response,
@@ -64,7 +66,7 @@ async def worklist(
     status_: Annotated[Status | None, Query(alias="status")] = None,
     outlet: QueryName = None,
     handler: QueryName = None,
-    due_before: Annotated[AwareDatetime | None, Query()] = None,
+    due_before: Annotated[Moment | None, Query()] = None,
     breached: bool | None = None,
     corrective_open: bool = False,
     follow_up_due: bool = False,

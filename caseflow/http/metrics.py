@@ -12,13 +12,14 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from caseflow.http.auth import Services
+from caseflow.http.problems import ERRORS_AS_JSON
 from caseflow.metrics import HTTP_REQUESTS, HTTP_SECONDS, OPEN_CASES, exposition
 
 router = APIRouter(tags=["operations"])
 
 
 @router.get("/metrics", summary="Figures for Prometheus", response_class=Response,
-            responses={200: {"description": "Prometheus text format",
+            responses={**ERRORS_AS_JSON, 200: {"description": "Prometheus text format",
                              "content": {"text/plain": {"schema": {"type": "string"}}}}})
 async def metrics(services: Services) -> Response:
     rows = await services.pool.fetch(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 
 from caseflow.http.auth import Services, User
 from caseflow.identity.organisation import OrganisationError, Unit, list_units, put_units
+from caseflow.services.calls import CaseError
 from domain.access import check_admin
 
 router = APIRouter(prefix="/units", tags=["organisation"])
@@ -23,5 +24,5 @@ async def change_units(body: list[Unit], user: User, services: Services) -> list
     try:
         await put_units(services.pool, body)
     except OrganisationError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+        raise CaseError(str(exc), "bad_organisation") from None
     return await list_units(services.pool)

@@ -3,24 +3,24 @@ daily complaint log (supervisors and outlet heads: their units; auditors: all). 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from caseflow.http.auth import Services, User
+from caseflow.http.paths import Day as WrittenDay
 from caseflow.http.paths import QueryName
+from caseflow.http.problems import ERRORS_AS_JSON
+from caseflow.services.calls import CaseError
 from caseflow.services.reports import CSV, XLSX, log_csv, log_xlsx, report_csv, report_xlsx
 from caseflow.store.read_models.clients import SurveySummary
 from domain.complaint.report import CaseFacts, ComplaintReport
 
 router = APIRouter(prefix="/reports", tags=["reports"])
-Day = Annotated[date, Query(ge=date(2000, 1, 1), le=date(2100, 12, 31))]
-From = Annotated[date, Query(alias="from", ge=date(2000, 1, 1), le=date(2100, 12, 31),
-                             description="first day of receipt")]
-To = Annotated[date, Query(alias="to", ge=date(2000, 1, 1), le=date(2100, 12, 31),
-                           description="last day of receipt")]
+Day = Annotated[WrittenDay, Query()]
+From = Annotated[WrittenDay, Query(alias="from", description="first day of receipt")]
+To = Annotated[WrittenDay, Query(alias="to", description="last day of receipt")]
 
 
 def attachment(body: str | bytes, media_type: str, filename: str) -> Response:
@@ -33,7 +33,8 @@ def _file(media_type: str, what: str) -> dict[int | str, dict[str, Any]]:
     """The OpenAPI answer of a download route: a file of that type, not JSON."""
     text = media_type.startswith("text/")
     schema = {"type": "string"} if text else {"type": "string", "format": "binary"}
-    return {200: {"description": what, "content": {media_type.split(";")[0]: {"schema": schema}}}}
+    return {**ERRORS_AS_JSON,
+            200: {"description": what, "content": {media_type.split(";")[0]: {"schema": schema}}}}
 
 
 @router.get("/complaints", summary="Complaint statistics of the cases received in a period")
@@ -41,20 +42,19 @@ async def complaints(user: User, services: Services, first: From, last: To,
                      outlet: QueryName = None) -> ComplaintReport:
     try:
         return await services.reports.complaints(user, first, last, outlet)
-    except ValueError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+    except ValueError as error:  # a period the report cannot cover
+        raise CaseError(str(error), "bad_period") from error
 
 
 @router.get("/surveys", summary="Satisfaction surveys of the units' clients in a period")
-async def surveys(user: User, services: Services, first: Annotated[date, Query(
-        alias="from", ge=date(2000, 1, 1), le=date(2100, 12, 31), description="first day")],
-                  last: Annotated[date, Query(alias="to", ge=date(2000, 1, 1),
-                                              le=date(2100, 12, 31), description="last day")],
+async def surveys(user: User, services: Services,
+                  first: Annotated[WrittenDay, Query(alias="from", description="first day")],
+                  last: Annotated[WrittenDay, Query(alias="to", description="last day")],
                   outlet: QueryName = None) -> SurveySummary:
     try:
         return await services.reports.surveys(user, first, last, outlet)
-    except ValueError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from error
+    except ValueError as error:  # a period the report cannot cover
+        raise CaseError(str(error), "bad_period") from error
 
 
 @router.get("/complaints.csv", summary="The same, as CSV (one row per dimension and value)",

@@ -3,13 +3,14 @@ calendar (supervisors and outlet heads: their units; auditors: all). Read-only."
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from caseflow.http.auth import Services, User
+from caseflow.http.paths import Day
+from caseflow.services.calls import CaseError
 from domain.calendar import YearSchedule
 from domain.sla_whatif import WhatIfReport
 
@@ -19,8 +20,8 @@ router = APIRouter(prefix="/sla", tags=["sla"])
 class WhatIfBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    received_from: date = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))
-    received_to: date = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))
+    received_from: Day
+    received_to: Day
     policy: dict[str, Any] | None = None
     """Fields of a proposed SLA policy; the rest keep the policy in force."""
     schedules: list[YearSchedule] = Field(default=[], max_length=10)
@@ -30,8 +31,7 @@ class WhatIfBody(BaseModel):
 @router.post("/what-if", summary="Past cases' deadlines under a proposed policy or calendar")
 async def what_if(body: WhatIfBody, user: User, services: Services) -> WhatIfReport:
     if body.received_to < body.received_from:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            "received_to is before received_from")
+        raise CaseError("received_to is before received_from", "bad_period")
     policy = None
     if body.policy is not None:
         # A bad field is a ValidationError: answered 422 like any body (caseflow.http.app).

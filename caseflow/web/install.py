@@ -7,14 +7,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import FastAPI, Request, status
-from fastapi.exception_handlers import (
-    http_exception_handler,
-    request_validation_exception_handler,
-)
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from caseflow.web.audit_pages import router as audit_router
 from caseflow.web.client_pages import agenda_router
@@ -80,18 +74,6 @@ def add_web_app(app: FastAPI) -> None:
                 # Personal data: never kept by the browser or a proxy.
                 response.headers["Cache-Control"] = "no-store"
         return response
-
-    @app.exception_handler(StarletteHTTPException)
-    async def not_found(request: Request, exc: StarletteHTTPException) -> Response:
-        if is_web(request) and exc.status_code in (404, 405):
-            return web_error(request, exc.status_code, "error.not_found")
-        return await http_exception_handler(request, exc)
-
-    @app.exception_handler(RequestValidationError)
-    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
-        if is_web(request):  # a hand-typed address with a bad value (?page=x)
-            return web_error(request, status.HTTP_404_NOT_FOUND, "error.not_found")
-        return await request_validation_exception_handler(request, exc)
 
     @app.exception_handler(SignInNeeded)
     async def sign_in_needed(request: Request, exc: SignInNeeded) -> Response:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -17,8 +16,8 @@ from domain.client.model import (
     ContactPreference,
     ReferralStatus,
 )
+from domain.messages import Amount, Identifier, Name, Text
 from domain.messages import Command as _Command
-from domain.messages import Identifier, Name, Text
 
 
 class Identify(_Command):
@@ -120,7 +119,7 @@ class AccountEventFacts(BaseModel):
 
     event_id: Identifier
     event: AccountEventKind
-    amount: Decimal | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
+    amount: Amount | None = Field(default=None, ge=0, max_digits=18, decimal_places=2)
     """In yuan."""
     account: Name | None = None
     product: Name | None = None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from domain.messages import Amount
 from domain.tier import ClientTier
 
 __all__ = [
@@ -68,7 +68,9 @@ class CareOccasion(StrEnum):
     MID_AUTUMN = "mid_autumn"
 
 
-MonthDay = Annotated[str, StringConstraints(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
+MonthDay = Annotated[str, StringConstraints(pattern=(
+    r"^((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)"
+    r"|02-(0[1-9]|[12][0-9]))$"))]
 """A birthday as MM-DD: the day the bank greets the client. No year (less personal data)."""
 
 
@@ -126,8 +128,8 @@ class Assessment(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    deposits_10k: Decimal = Field(ge=0)
-    loans_10k: Decimal = Field(ge=0)
+    deposits_10k: Amount = Field(ge=0)
+    loans_10k: Amount = Field(ge=0)
     intermediary_products: int = Field(ge=0)
     family: int = Field(ge=0, le=5)
     occupation: int = Field(ge=0, le=5)

@@ -308,7 +308,8 @@ async def test_admins_create_users_whose_tokens_work(api: ApiStack) -> None:
     token = response.json()["token"]
     assert (await api.post("admin", "/users", user)).status_code == 409
     response = await api.post("admin", "/users", {"name": "x", "role": "supervisor"})
-    assert response.status_code == 422  # staff are bound to an outlet
+    assert response.status_code == 409  # staff are bound to an outlet: the fields disagree
+    assert response.json()["rule"] == "fields_disagree"
     for posing in ({"name": "mallory", "role": "system"},
                    {"name": "caseflow-complaints", "role": "system"}):
         response = await api.post("admin", "/users", posing)

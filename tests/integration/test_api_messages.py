@@ -103,7 +103,8 @@ async def test_the_organisation_is_read_by_all_and_changed_by_admins(api: ApiSta
     assert refused.status_code == 403
     orphan = {**new, "parent": "no-such-unit"}
     bad = await api.http.put("/units", json=[orphan], headers=api.auth("admin"))
-    assert bad.status_code == 422 and "does not exist" in bad.json()["detail"]
+    assert bad.status_code == 409 and "does not exist" in bad.json()["detail"]
+    assert bad.json()["rule"] == "bad_organisation"
     moved = {"unit_id": api.outlet, "kind": "outlet", "parent": new["unit_id"],
              "name_zh": "网点", "name_en": "Outlet"}
     done = await api.http.put("/units", json=[moved, new], headers=api.auth("admin"))

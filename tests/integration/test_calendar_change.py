@@ -312,7 +312,8 @@ async def test_the_api_keeps_the_same_rules(stack: ComplaintStack,
         weekday = {"kind": "schedule", "schedule": {
             "year": 2029, "holidays": holidays, "makeup_workdays": ["2029-01-03"]}}
         refused = await api.post("/calendar/versions", json=weekday, headers=auth("api-admin-1"))
-        assert refused.status_code == 422 and "weekend days" in refused.text
+        assert refused.status_code == 409 and "weekend days" in refused.text
+        assert refused.json()["rule"] == "fields_disagree"
         assert (await api.post("/calendar/versions", json=body,
                                headers=auth("api-officer"))).status_code == 403
         entered = await api.post("/calendar/versions", json=body, headers=auth("api-admin-1"))
@@ -378,6 +379,6 @@ async def test_what_if_recomputes_the_recorded_cases_read_only(
         backwards = await api.post("/sla/what-if", headers={"Authorization": f"Bearer {token}"},
                                    json={"received_from": "2026-12-31",
                                          "received_to": "2026-12-24"})
-        assert backwards.status_code == 422
+        assert backwards.status_code == 409 and backwards.json()["rule"] == "bad_period"
     assert await calendar_pool.fetch("SELECT * FROM complaint_cases ORDER BY case_id") == \
         rows_before

@@ -153,6 +153,19 @@ def _items(client: ClientSummary, manager: str, start: datetime, end: datetime
     return items
 
 
+class TierSurveys(BaseModel):
+    surveys: int
+    mean_score: float
+
+
+class LowScore(BaseModel):
+    """A score of 1 or 2: a client to call back."""
+
+    client_id: str
+    score: int
+    remarks: str | None
+
+
 class SurveySummary(BaseModel):
     """The satisfaction surveys of a unit's clients recorded in a period: how many, the mean
     score, how many gave each score, by tier; and the surveys due and not yet recorded."""
@@ -163,10 +176,8 @@ class SurveySummary(BaseModel):
     surveys: int
     mean_score: float | None
     by_score: dict[int, int]
-    by_tier: dict[str, tuple[int, float]]
-    """Tier: (surveys, mean score)."""
-    low_scores: list[tuple[str, int, str | None]]
-    """(client, score, remarks) of every score of 1 or 2: the clients to call back."""
+    by_tier: dict[str, TierSurveys]
+    low_scores: list[LowScore]
     outstanding: int
 
 
@@ -195,9 +206,10 @@ async def survey_summary(pool: asyncpg.Pool, outlets: Sequence[str] | None, star
         outlets=units, start=start, end=end, surveys=len(rows),
         mean_score=round(sum(scores) / len(scores), 2) if scores else None,
         by_score={k: scores.count(k) for k in range(1, 6)},
-        by_tier={t: (len(v), round(sum(v) / len(v), 2))
+        by_tier={t: TierSurveys(surveys=len(v), mean_score=round(sum(v) / len(v), 2))
                  for t, v in sorted(tiers.items(), key=lambda kv: _tier_order(kv[0]))},
-        low_scores=[(r["client_id"], r["score"], r["remarks"]) for r in rows if r["score"] <= 2],
+        low_scores=[LowScore(client_id=r["client_id"], score=r["score"], remarks=r["remarks"])
+                    for r in rows if r["score"] <= 2],
         outstanding=outstanding)
 
 
