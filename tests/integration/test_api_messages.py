@@ -112,7 +112,8 @@ async def test_the_organisation_is_read_by_all_and_changed_by_admins(api: ApiSta
     assert {u["unit_id"]: u["parent"] for u in done.json()}[api.outlet] == new["unit_id"]
     cycle = {**new, "parent": api.outlet}  # the sub-branch under its own outlet
     looped = await api.http.put("/units", json=[cycle], headers=api.auth("admin"))
-    assert looped.status_code == 422 and "own ancestor" in looped.json()["detail"]
+    assert looped.status_code == 409 and "own ancestor" in looped.json()["detail"]
+    assert looped.json()["rule"] == "bad_organisation"
 
 
 async def test_admins_give_users_an_e_mail_and_a_language(api: ApiStack) -> None:
