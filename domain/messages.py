@@ -18,7 +18,10 @@ from pydantic.json_schema import WithJsonSchema
 
 # No NUL character: PostgreSQL's jsonb cannot store one, and a text that cannot be recorded must be
 # refused with the command, not fail the append afterwards.
-_NO_NUL = r"^[^\x00]*[^\x00\s][^\x00]*$"
+_BLANK = r"\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+"""The characters stripping removes (Unicode White_Space), written out: `\\s` means other sets
+in the OpenAPI document's regex dialect and in pydantic's."""
+_NO_NUL = rf"^[^\x00]*[^\x00{_BLANK}][^\x00]*$"
 """(and not blank: surrounding spaces are stripped, and nothing may be left empty)"""
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000,
                                         pattern=_NO_NUL)]

@@ -31,7 +31,8 @@ class Channel(StrEnum):
 
 
 MOBILE_PATTERN = r"^\+?[0-9]{6,15}$"
-EMAIL_PATTERN = r"^[^@\s\x00-\x1f]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$"
+EMAIL_PATTERN = (r"^[^@\x00-\x20\x7f-\x9f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+                 r"{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
 
 
 class ClientContact(BaseModel):
