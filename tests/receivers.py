@@ -20,12 +20,16 @@ from caseflow.runtime.processes import free_port
 
 
 class Mailbox:
-    """An aiosmtpd handler that keeps every message, and refuses the addresses in `refuse`
-    with a 550 (a permanent failure)."""
+    """An aiosmtpd handler that keeps every message. It refuses the addresses in `refuse` with a
+    550 at RCPT and the messages to those in `reject_content` with a 554 after DATA (permanent
+    failures), and answers a message to an address in `defer` with a 451 (try again later) as
+    many times as `defer` says."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refuse: set[str] = set()
+        self.reject_content: set[str] = set()
+        self.defer: dict[str, int] = {}
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           rcpt_options: Any) -> str:
@@ -35,6 +39,12 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if set(envelope.rcpt_tos) & self.reject_content:
+            return "554 5.6.0 message content rejected"
+        for address in envelope.rcpt_tos:
+            if self.defer.get(address, 0) > 0:
+                self.defer[address] -= 1
+                return "451 4.3.0 try again later"
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         self.messages.append(parsed)

@@ -84,15 +84,20 @@ class Resolved(BaseModel):
 async def put_units(pool: asyncpg.Pool, units: list[Unit]) -> None:
     """Create or change units (parents first or in the same call); the tree stays a tree."""
     async with pool.acquire() as conn, conn.transaction():
-        for unit in _parents_first(units):
-            try:
-                    await conn.execute(_PUT_UNIT,
-                    unit.unit_id, unit.kind.value, unit.parent, unit.name_zh, unit.name_en)
-            except asyncpg.ForeignKeyViolationError:
-                raise OrganisationError(
-                    f"unit {unit.unit_id}: its parent {unit.parent} does not exist") from None
-        if cycle := await conn.fetchval(_CYCLE):
-            raise OrganisationError(f"unit {cycle} would be its own ancestor")
+        await _put_units(conn, units)
+
+
+async def _put_units(conn: asyncpg.Connection, units: list[Unit]) -> None:
+    for unit in _parents_first(units):
+        try:
+            await conn.execute(_PUT_UNIT,
+                               unit.unit_id, unit.kind.value, unit.parent, unit.name_zh,
+                               unit.name_en)
+        except asyncpg.ForeignKeyViolationError:
+            raise OrganisationError(
+                f"unit {unit.unit_id}: its parent {unit.parent} does not exist") from None
+    if cycle := await conn.fetchval(_CYCLE):
+        raise OrganisationError(f"unit {cycle} would be its own ancestor")
 
 
 async def list_units(pool: asyncpg.Pool) -> list[Unit]:
@@ -103,14 +108,19 @@ async def list_units(pool: asyncpg.Pool) -> list[Unit]:
 
 
 async def load_organisation(pool: asyncpg.Pool, path: Path, *, loaded_by: str) -> tuple[int, int]:
-    """Load a file's units and staff (existing ones are updated, none removed): the counts."""
+    """Load a file's units and staff (existing ones are updated, none removed): the counts. All
+    or nothing: a file with one bad unit or one member at a unit that does not exist changes
+    nothing."""
     try:
         given = OrganisationFile.model_validate(json.loads(path.read_text("utf-8")))
     except (OSError, ValueError) as exc:
         raise OrganisationError(f"{path}: {exc}") from None
-    await put_units(pool, given.units)
-    for member in given.staff:
-        await put_staff(pool, member, changed_by=loaded_by)
+    async with pool.acquire() as conn, conn.transaction():
+        await _put_units(conn, given.units)
+        for member in given.staff:
+            if member.unit is not None and not await conn.fetchval(_UNIT_EXISTS, member.unit):
+                raise OrganisationError(f"{member.name}: unit {member.unit} does not exist")
+            await _put_staff(conn, member, changed_by=loaded_by)
     return len(given.units), len(given.staff)
 
 
@@ -157,21 +167,24 @@ async def _department(conn: asyncpg.Connection, address: RoleAt, chain: list[str
 async def put_staff(pool: asyncpg.Pool, member: StaffMember, *, changed_by: str) -> None:
     """Create a user (no token: `caseflow users token` issues one) or change their unit, role,
     contacts and language."""
+    async with pool.acquire() as conn:
+        await _put_staff(conn, member, changed_by=changed_by)
+
+
+async def _put_staff(conn: asyncpg.Connection, member: StaffMember, *, changed_by: str) -> None:
     if member.role is Role.SYSTEM:
         raise OrganisationError(f"{member.name!r} is caseflow itself, not a user")
-    async with pool.acquire() as conn:
-        await conn.execute(
-            "INSERT INTO users (name, role, outlet, email, mobile, language, created_by)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO UPDATE SET"
-            " role = EXCLUDED.role, outlet = EXCLUDED.outlet, email = EXCLUDED.email,"
-            " mobile = EXCLUDED.mobile, language = EXCLUDED.language",
-            member.name, member.role.value, member.unit, member.email, member.mobile,
-            member.language, changed_by)
+    await conn.execute(
+        "INSERT INTO users (name, role, outlet, email, mobile, language, created_by)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (name) DO UPDATE SET"
+        " role = EXCLUDED.role, outlet = EXCLUDED.outlet, email = EXCLUDED.email,"
+        " mobile = EXCLUDED.mobile, language = EXCLUDED.language",
+        member.name, member.role.value, member.unit, member.email, member.mobile,
+        member.language, changed_by)
 
 
 async def unit_exists(pool: asyncpg.Pool, unit: str) -> bool:
-    return bool(await pool.fetchval("SELECT EXISTS (SELECT 1 FROM units WHERE unit_id = $1)",
-                                    unit))
+    return bool(await pool.fetchval(_UNIT_EXISTS, unit))
 
 
 async def units_below(conn: asyncpg.Connection, unit: str) -> frozenset[str]:
@@ -205,6 +218,7 @@ _PUT_UNIT = ("INSERT INTO units (unit_id, kind, parent_id, name_zh, name_en)"
              " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (unit_id) DO UPDATE SET"
              " kind = EXCLUDED.kind, parent_id = EXCLUDED.parent_id,"
              " name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.name_en")
+_UNIT_EXISTS = "SELECT EXISTS (SELECT 1 FROM units WHERE unit_id = $1)"
 _STAFF = ("SELECT name, role, outlet AS unit, email, mobile, language FROM users")
 _ANCESTORS = """
 WITH RECURSIVE up(unit_id, parent_id, depth) AS (

@@ -296,6 +296,38 @@ async def test_a_refused_address_ends_failed_and_alerts_a_supervisor(
     assert org.officer in mail.get_content()
 
 
+async def test_a_5xx_after_the_message_fails_it_and_a_4xx_is_retried_into_one_mail(
+    temporal_env: WorkflowEnvironment, pool: asyncpg.Pool, org: Org, smtp: SmtpServer,
+) -> None:
+    """The SMTP server refuses the message itself (554 after DATA): failed at once, alerted.
+    It asks to try later (451) twice: retried, and the mail arrives once."""
+    smtp.mailbox.reject_content.add(org.email(org.officer))
+    smtp.mailbox.defer[org.email(org.head)] = 2
+    async with complaint_stack(temporal_env, pool, deliver=True,
+                               settings=settings(smtp)) as stack:
+        rejected, deferred = staff_notice(org, org.officer), staff_notice(org, org.head)
+        for item in (rejected, deferred):
+            await stack.store.queue_notifications([item])
+            await stack.parts.dispatcher.dispatch([item])
+        refused, waited = await result_of(stack, rejected), await result_of(stack, deferred)
+
+        async def alerted() -> bool:
+            return any(m.kind == "delivery_failed" and m.stream_id == rejected.notification
+                       .stream_id for m in await records.inbox_of(pool, org.supervisor))
+
+        await until(alerted)
+    assert refused.failures == [f"{org.officer} (email): SMTP 554: 5.6.0 message content rejected"]
+    rows = {r.channel: r for r in await records.deliveries_of(pool, rejected.notification_id)}
+    assert rows["email"].state == "failed" and rows["email"].attempts == 1
+    assert not smtp.mailbox.to(org.email(org.officer))
+    assert not waited.failures
+    [mail] = smtp.mailbox.to(org.email(org.head))
+    assert mail["X-Caseflow-Delivery"].startswith(str(deferred.notification_id))
+    rows = {r.channel: r for r in await records.deliveries_of(pool, deferred.notification_id)}
+    assert rows["email"].state == "delivered" and rows["email"].attempts == 3
+    assert smtp.mailbox.defer[org.email(org.head)] == 0
+
+
 async def test_a_unit_without_a_supervisor_falls_back_one_unit_up_and_says_so(
     temporal_env: WorkflowEnvironment, pool: asyncpg.Pool, org: Org, smtp: SmtpServer,
 ) -> None:
@@ -330,6 +362,16 @@ async def test_bad_addresses_and_a_broken_template_are_recorded_not_lost(
             await stack.store.queue_notifications([item])
             await stack.parts.dispatcher.dispatch([item])
         first, second = await result_of(stack, unknown), await result_of(stack, broken)
+        # The supervisors hear of each notification that failed, once, by inbox and e-mail.
+        failed_streams = sorted([unknown.notification.stream_id, broken.notification.stream_id])
+
+        async def alerted() -> bool:
+            found = sorted(m.stream_id for m in await records.inbox_of(pool, org.supervisor,
+                                                                          limit=200)
+                           if m.kind == "delivery_failed")
+            return found == failed_streams and len(smtp.mailbox.messages) >= 2
+
+        await until(alerted)
     assert first.failures == [
         "supervisor@no-such-unit: unknown unit 'no-such-unit'",
         "nobody@outlet-x: 'nobody@outlet-x': 'nobody' is no role or department of the bank",
@@ -342,6 +384,12 @@ async def test_bad_addresses_and_a_broken_template_are_recorded_not_lost(
     assert all("template zh/sla_warning.txt: TemplateSyntaxError" in f for f in second.failures)
     rows = await records.deliveries_of(pool, broken.notification_id)
     assert {r.state for r in rows} == {"failed"}
+    # Nothing lost, nothing twice: the one reachable person has it once, and the only mails are
+    # the two alerts.
+    assert [m.notification_id for m in await records.inbox_of(pool, f"nomail-{org.outlet}")] \
+        == [unknown.notification_id]
+    assert [m["To"] for m in smtp.mailbox.messages] == [org.email(org.supervisor)] * 2
+    assert all("未送达" in m["Subject"] for m in smtp.mailbox.messages)
 
 
 def staff_notice(org: Org, *to: str, kind: str = "escalation", unit: str | None = None
