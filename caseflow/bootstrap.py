@@ -236,7 +236,8 @@ def channels_from(settings: Settings, sms: SmsGateway) -> Channels:
             host=settings.smtp_host, port=settings.smtp_port, sender=settings.smtp_sender,
             username=settings.smtp_username,
             password=settings.smtp_password.get_secret_value() if settings.smtp_password
-            else None, starttls=settings.smtp_starttls, tls=settings.smtp_tls))
+            else None, starttls=settings.smtp_starttls, tls=settings.smtp_tls,
+            ca_file=str(settings.smtp_ca_file) if settings.smtp_ca_file else None))
     if settings.webhook_url:
         if settings.webhook_secret is None:
             raise ValueError("CASEFLOW_WEBHOOK_URL needs CASEFLOW_WEBHOOK_SECRET (its signature)")

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = False
     smtp_tls: bool = False
+    smtp_ca_file: Path | None = None
+    """The CA certificate(s) (PEM) that sign the mail server's certificate, e.g. the bank's own
+    CA; unset: the system's trusted CAs. The certificate is always checked."""
     webhook_url: str | None = None
     """The bank's webhook (WeCom / DingTalk robot, message bus) for the kinds the channel
     policy names; unset: no webhook."""

@@ -54,6 +54,8 @@ class SmtpSettings:
     password: str | None = None
     starttls: bool = False
     tls: bool = False
+    ca_file: str | None = None
+    """PEM CA bundle the server's certificate must chain to (else the system's)."""
     timeout_seconds: float = 30
 
 
@@ -77,7 +79,7 @@ class EmailChannel:
                 mail, hostname=self._smtp.host, port=self._smtp.port,
                 username=self._smtp.username, password=self._smtp.password,
                 start_tls=self._smtp.starttls, use_tls=self._smtp.tls,
-                timeout=self._smtp.timeout_seconds)
+                cert_bundle=self._smtp.ca_file, timeout=self._smtp.timeout_seconds)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             raise PermanentDeliveryError(_smtp_words(exc)) from None
         except aiosmtplib.SMTPResponseException as exc:

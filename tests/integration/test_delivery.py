@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +19,22 @@ from temporalio.testing import WorkflowEnvironment
 
 from caseflow.config import Settings
 from caseflow.delivery import records
-from caseflow.delivery.channels import SIGNATURE_HEADER, TIMESTAMP_HEADER, webhook_signature
+from caseflow.delivery.channels import (
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    EmailChannel,
+    Outgoing,
+    SmtpSettings,
+    TransientDeliveryError,
+    webhook_signature,
+)
 from caseflow.identity.organisation import StaffMember, Unit, UnitKind, put_staff, put_units
 from domain.access import Role
 from domain.complaint import commands as c
 from domain.notifications import ClientContact, Notification, NotifyItem
 from tests.complaint_fixtures import register
 from tests.complaint_stack import ComplaintStack, acting_as, complaint_stack
-from tests.receivers import SmtpServer, WebhookReceiver, webhook_receiver
+from tests.receivers import SmtpServer, WebhookReceiver, self_signed_tls, webhook_receiver
 from tests.waiting import until
 from workflows.complaint_messages import workflow_id
 from workflows.ports import DeliveryReport, delivery_workflow_id
@@ -326,6 +334,53 @@ async def test_a_5xx_after_the_message_fails_it_and_a_4xx_is_retried_into_one_ma
     rows = {r.channel: r for r in await records.deliveries_of(pool, deferred.notification_id)}
     assert rows["email"].state == "delivered" and rows["email"].attempts == 3
     assert smtp.mailbox.defer[org.email(org.head)] == 0
+
+
+async def test_mail_goes_over_starttls_with_a_login_and_a_wrong_password_fails_alerting(
+    temporal_env: WorkflowEnvironment, pool: asyncpg.Pool, org: Org, tmp_path: Path,
+) -> None:
+    """The bank's mail server requires STARTTLS (its certificate signed by the bank's own CA)
+    and a login: caseflow checks the certificate against the configured CA and logs in."""
+    tls, ca_file = self_signed_tls(tmp_path)
+    secure = SmtpServer(tls=tls, logins={"caseflow": "s3cret-口令"})
+    secure.start()
+    try:
+        for password in ("s3cret-口令", "wrong"):
+            async with complaint_stack(temporal_env, pool, deliver=True, settings=settings(
+                    secure, smtp_starttls=True, smtp_ca_file=ca_file,
+                    smtp_username="caseflow", smtp_password=password)) as stack:
+                item = staff_notice(org, org.officer)
+                await stack.store.queue_notifications([item])
+                await stack.parts.dispatcher.dispatch([item])
+                report = await result_of(stack, item)
+
+                async def alerted(stream: str = item.notification.stream_id) -> bool:
+                    return any(m.kind == "delivery_failed" and m.stream_id == stream
+                               for m in await records.inbox_of(pool, org.supervisor))
+
+                if password == "wrong":
+                    await until(alerted)
+            rows = {r.channel: r for r in await records.deliveries_of(pool, item.notification_id)}
+            if password == "wrong":
+                assert report.failures == [f"{org.officer} (email): SMTP 535: 5.7.8 "
+                                           "Authentication credentials invalid"]
+                assert rows["email"].state == "failed" and rows["email"].attempts == 1
+                assert "wrong" not in (rows["email"].last_error or "")
+            else:
+                assert not report.failures and rows["email"].state == "delivered"
+                delivered_id = item.notification_id
+        # Without the bank's CA the server's certificate is not trusted: nothing is sent.
+        untrusting = EmailChannel(SmtpSettings(host="127.0.0.1", port=secure.port,
+                                               starttls=True, username="caseflow",
+                                               password="s3cret-口令"))
+        with pytest.raises(TransientDeliveryError, match="SSLCertVerificationError"):
+            await untrusting.send(org.email(org.head), Outgoing(
+                key="untrusted", subject="x", body="x", sent_at=datetime.now(UTC)))
+    finally:
+        secure.stop()
+    [mail] = secure.mailbox.to(org.email(org.officer))
+    assert secure.mailbox.sessions == [(True, "caseflow")]
+    assert mail["X-Caseflow-Delivery"].startswith(str(delivered_id))
 
 
 async def test_a_unit_without_a_supervisor_falls_back_one_unit_up_and_says_so(
