@@ -9,6 +9,7 @@ import asyncio
 import json
 import os
 import sys
+import tempfile
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -158,9 +159,45 @@ async def the_cli_shows_it(env: dict[str, str], pool: asyncpg.Pool, *, case_coun
     assert code == 1 and "kept by an admin" in err
     code, out, err = await caseflow("cli-admin", "calendar", "withdraw", number)
     assert code == 0 and "withdrawn" in out
+    # A schedule from a file: one that the notice cannot say is refused with its reason and
+    # leaves nothing; a good one is entered.
+    folder = Path(tempfile.mkdtemp(prefix="caseflow-calendar-"))
+    for name, holidays, refusal in (
+            ("overlap", [["元旦", "2036-01-01", "2036-01-03"],
+                         ["春节", "2036-01-03", "2036-01-05"]], "春节 overlaps 元旦 on 2036-01-03"),
+            ("outside", [["元旦", "2035-12-31", "2036-01-01"]],
+             "dates outside 2036: 2035-12-31")):
+        bad = folder / f"{name}.json"
+        bad.write_text(json.dumps({"year": 2036, "holidays": [
+            {"name": n, "first": f, "last": last} for n, f, last in holidays]}), "utf-8")
+        code, out, err = await caseflow("cli-admin", "calendar", "propose", "--file", str(bad))
+        assert code == 1 and refusal in err, err
+    code, out, err = await caseflow("cli-admin", "calendar", "list", "--year", "2036")
+    assert code == 0 and out.strip() == "", out
+    good = folder / "good.json"
+    good.write_text(json.dumps({"year": 2036, "holidays": [
+        {"name": "元旦", "first": "2036-01-01", "last": "2036-01-01"}],
+        "makeup_workdays": []}, ensure_ascii=False), "utf-8")
+    code, out, err = await caseflow("cli-admin", "calendar", "propose", "--file", str(good))
+    assert code == 0 and "2036 schedule, proposed, entered by cli-admin" in out, err
     today = datetime.now(SHANGHAI).date().isoformat()
     code, out, err = await caseflow("cli-auditor", "sla", "what-if", "--from", today,
                                     "--to", today, "--json")
     assert code == 0, err
     report = json.loads(out)
     assert report["cases"] == case_count and report["breached_proposed"] == 0
+    # A proposed policy and a proposed schedule for a year not covered yet, from files.
+    policy = folder / "policy.json"
+    policy.write_text(json.dumps({"version": "sla-proposal-1", "reply_working_days": 1}), "utf-8")
+    code, out, err = await caseflow("cli-auditor", "sla", "what-if", "--from", today,
+                                    "--to", today, "--policy", str(policy),
+                                    "--calendar", str(good), "--json")
+    assert code == 0, err
+    proposed = json.loads(out)
+    assert proposed["policy_version"] == "sla-proposal-1"
+    assert proposed["calendar_version"].endswith("+proposed")
+    assert proposed["cases"] == case_count
+    policy.write_text(json.dumps({"reply_working_days": 0}), "utf-8")
+    code, out, err = await caseflow("cli-auditor", "sla", "what-if", "--from", today,
+                                    "--to", today, "--policy", str(policy))
+    assert code == 1 and "reply_working_days" in err, err
