@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -115,6 +116,36 @@ async def recomputations(stack: ComplaintStack, case_id: str) -> list[DeadlineRe
     return [e for e in events if isinstance(e, DeadlineRecomputed)]
 
 
+async def officer_pages(stack: ComplaintStack, *case_ids: str) -> dict[str, str]:
+    """The web worklist and the cases' pages as an officer of their outlet sees them."""
+    import httpx
+
+    from caseflow.http.app import create_app
+    from caseflow.identity.passwords import set_password
+    from caseflow.identity.users import add_user
+    from tests.web_stack import PASSWORD, sign_in
+
+    name = f"web-officer-{uuid.uuid4().hex[:6]}"
+    await add_user(stack.parts.pool, Principal(name=name, role=Role.CASE_OFFICER,
+                                               outlet="outlet-9"), created_by="test")
+    await set_password(stack.parts.pool, name, PASSWORD, set_by="test-admin")
+    transport = httpx.ASGITransport(app=create_app(stack.parts))
+    async with httpx.AsyncClient(transport=transport, base_url="http://cf") as web:
+        assert (await sign_in(web, name)).status_code == 303
+        pages = {"worklist": (await web.get("/web/")).text}
+        for case_id in case_ids:
+            page = await web.get(f"/web/complaints/{case_id}")
+            assert page.status_code == 200, page.text
+            pages[case_id] = page.text
+    return pages
+
+
+def worklist_row(html: str, case_id: str) -> str:
+    rows = [row for row in html.split("<tr") if f">{case_id}<" in row]
+    assert len(rows) == 1, f"{case_id} not once in the worklist"
+    return rows[0]
+
+
 async def test_provisional_deadlines_then_the_schedule_then_an_amendment(
     stack: ComplaintStack, calendar_pool: asyncpg.Pool
 ) -> None:
@@ -145,6 +176,11 @@ async def test_provisional_deadlines_then_the_schedule_then_an_amendment(
         "SELECT facts FROM outbox WHERE stream_id = $1 AND kind = 'acknowledgement'",
         workflow_id("CAL-1229"))
     assert json.loads(acknowledged)["provisional_years"] == "2027"
+    pages = await officer_pages(stack, "CAL-1229", "CAL-1228")
+    assert "暂定" in worklist_row(pages["worklist"], "CAL-1229")
+    assert "暂定" not in worklist_row(pages["worklist"], "CAL-1228")
+    assert "该年官方日历尚未发布" in pages["CAL-1229"]
+    assert "该年官方日历尚未发布" not in pages["CAL-1228"]
 
     # The 2027 schedule: entered by one admin; not in force until another confirms it.
     proposal = CalendarProposal(kind="schedule", schedule=SCHEDULE_2027)
@@ -178,6 +214,9 @@ async def test_provisional_deadlines_then_the_schedule_then_an_amendment(
         date(2027, 1, 5)]
     for untouched in ("CAL-1224", "CAL-1228"):
         assert await recomputations(stack, untouched) == []
+    pages = await officer_pages(stack, "CAL-1229")
+    assert "暂定" not in worklist_row(pages["worklist"], "CAL-1229")
+    assert "该年官方日历尚未发布" not in pages["CAL-1229"]
     told = await calendar_pool.fetch(
         "SELECT stream_id, facts FROM outbox WHERE kind = 'expected_time_moved' "
         "ORDER BY stream_id")
