@@ -1,6 +1,8 @@
 """The newcomer's path: `caseflow up` (what `./dev.sh up` runs) loads the demo organisation and
 starts a local mail sink; a complaint registered long after it was received breaches at once,
-and the breach alert arrives, in Chinese, as a .eml file addressed to outlet-9's supervisor."""
+and the breach alert arrives, in Chinese, as a .eml file addressed to outlet-9's supervisor; the
+client's acknowledgement arrives at the e-mail given with the complaint, and that contact is
+nowhere else: not in any log line, not in any file of PostgreSQL or of the Temporal server."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from pathlib import Path
 
 from caseflow.runtime.processes import free_port
 from tests.waiting import until
+
+CLIENT_EMAIL, CLIENT_MOBILE = "k77-private@mail.example", "13911117777"
 
 
 async def run_cli(env: dict[str, str], *args: str) -> str:
@@ -31,9 +35,10 @@ async def test_up_delivers_a_breach_alert_to_its_mail_sink(tmp_path: Path) -> No
             "CASEFLOW_TEMPORAL_PORT": str(free_port()),
             "CASEFLOW_TEMPORAL_UI_PORT": str(free_port()),
             "CASEFLOW_API_PORT": str(free_port()), "CASEFLOW_MAIL_SINK_PORT": str(free_port())}
+    logs = tmp_path / "up.log"
     up = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "caseflow", "up", env=env, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL)
+        stderr=logs.open("wb"))
     assert up.stdout is not None
     shown: list[str] = []
     try:
@@ -48,23 +53,36 @@ async def test_up_delivers_a_breach_alert_to_its_mail_sink(tmp_path: Path) -> No
 
         token = (await run_cli(env, "user", "token", "officer-7")).strip()
         received = (datetime.now(UTC) - timedelta(days=10)).strftime("%Y-%m-%dT%H:%M%z")
-        await run_cli({**env, "CASEFLOW_TOKEN": token}, "complaint", "register", "--case",
-                      "UP-1", "--client", "K-77", "--category", "bank_cards", "--cause", "fees",
-                      "--description",
-                      "charged twice", "--outlet", "outlet-9", "--received-at", received)
+        registered = await run_cli(
+            {**env, "CASEFLOW_TOKEN": token}, "complaint", "register", "--case", "UP-1",
+            "--client", "K-77", "--category", "bank_cards", "--cause", "fees", "--description",
+            "charged twice", "--outlet", "outlet-9", "--received-at", received,
+            "--client-email", CLIENT_EMAIL, "--client-mobile", CLIENT_MOBILE,
+            "--client-prefers", "email")
 
-        def alerts() -> list[str]:
+        def subjects(to: str) -> list[str]:
             found = []
             for path in mail.glob("*.eml") if mail.exists() else []:
                 message = message_from_bytes(path.read_bytes(), policy=policy.default)
-                if message["To"] == "supervisor-9@bank.example" and "UP-1" in message["Subject"]:
+                if message["To"] == to and "UP-1" in message["Subject"]:
                     found.append(str(message["Subject"]))
             return found
 
         async def arrived() -> bool:
-            return any("超过答复期限" in subject for subject in alerts())
+            return any("超过答复期限" in s for s in subjects("supervisor-9@bank.example")) and \
+                any("已受理" in s for s in subjects(CLIENT_EMAIL))
 
         await until(arrived, timeout=120)
     finally:
         up.send_signal(signal.SIGINT)
         await asyncio.wait_for(up.wait(), timeout=60)
+    # The client's contact is personal data: outside the mail sent to them, it is nowhere.
+    assert CLIENT_EMAIL not in registered and CLIENT_MOBILE not in registered
+    assert "UP-1" in logs.read_text(errors="replace")  # the log is there, and it names the case
+    secrets = (CLIENT_EMAIL.encode(), CLIENT_MOBILE.encode())
+    holders = [path for path in tmp_path.rglob("*") if path.is_file()
+               and mail not in path.parents and any(s in path.read_bytes() for s in secrets)]
+    assert holders == []
+    # (The scan sees what is stored: the complaint's description is in PostgreSQL's files.)
+    assert any(b"charged twice" in path.read_bytes()
+               for path in (tmp_path / "data" / "postgres").rglob("*") if path.is_file())
