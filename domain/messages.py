@@ -15,6 +15,7 @@ from pydantic import (
     StringConstraints,
 )
 from pydantic.json_schema import WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 # No NUL character: PostgreSQL's jsonb cannot store one, and a text that cannot be recorded must be
 # refused with the command, not fail the append afterwards.
@@ -23,10 +24,26 @@ _BLANK = r"\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 in the OpenAPI document's regex dialect and in pydantic's."""
 _NO_NUL = rf"^[^\x00]*[^\x00{_BLANK}][^\x00]*$"
 """(and not blank: surrounding spaces are stripped, and nothing may be left empty)"""
+
+
+def _sent_at_most(limit: int) -> BeforeValidator:
+    """The documented maxLength holds for the text as sent: stripping comes after it (a text
+    one character too long must not pass because it began with a space)."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str) and len(value) > limit:
+            raise PydanticCustomError("string_too_long",
+                                      "String should have at most {max_length} characters",
+                                      {"max_length": limit})
+        return value
+
+    return BeforeValidator(check)
+
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000,
-                                        pattern=_NO_NUL)]
+                                        pattern=_NO_NUL), _sent_at_most(4000)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200,
-                                        pattern=_NO_NUL)]
+                                        pattern=_NO_NUL), _sent_at_most(200)]
 
 IDENTIFIER_PATTERN = r"^[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z\u4e00-\u9fff._-]{0,63}$"
 IDENTIFIER_RULE = ("an id is 1 to 64 characters: letters, digits, Chinese characters, '-', '_' "

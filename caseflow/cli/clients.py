@@ -79,8 +79,9 @@ def identify(
     referred_by: str | None = typer.Option(None, help="the lobby manager or teller"),
     referral: ReferralStatus | None = typer.Option(None, help="referred or awaiting_follow_up"),
     birthday: str | None = typer.Option(None, help="MM-DD, for the birthday greeting"),
-    manager: str | None = typer.Option(None, help="a premium client's manager (default: the "
-                                       "policy's rule, the identifying staff member)"),
+    manager: str | None = typer.Option(None, help="a premium client's manager (default: as the "
+                                       "policy's manager_at_identification says: the outlet "
+                                       "head names one later, or the identifying staff member)"),
     token: str = TOKEN,
 ) -> None:
     """Assess a client's tier and start their relationship."""

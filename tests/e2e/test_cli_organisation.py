@@ -5,31 +5,13 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import asyncpg
-import pytest
-from temporalio.testing import WorkflowEnvironment
 
 from caseflow.delivery import records
 from caseflow.identity.organisation import list_units
-from tests.e2e.test_cli_complaints import bank_calendar_for_server_years, caseflow
-
-Caseflow = Callable[..., Awaitable[tuple[int, str, str]]]
-
-
-@pytest.fixture
-async def run_caseflow(temporal_env: WorkflowEnvironment, tmp_path: Path, database_url: str,
-                       monkeypatch: pytest.MonkeyPatch) -> Caseflow:
-    """`python -m caseflow ARGS…` against the test's database and Temporal server."""
-    monkeypatch.setenv("CASEFLOW_TEST_DATABASE_URL", database_url)
-    calendar = await bank_calendar_for_server_years(temporal_env, tmp_path)
-
-    async def run(*args: str) -> tuple[int, str, str]:
-        return await caseflow(temporal_env, "-", calendar, *args)
-
-    return run
+from tests.e2e.conftest import Cli
 
 
 def organisation_file(folder: Path, run: str, *, staff_unit: str | None = None) -> Path:
@@ -54,12 +36,12 @@ def organisation_file(folder: Path, run: str, *, staff_unit: str | None = None) 
 
 
 async def test_an_admin_loads_the_organisation_all_or_nothing_and_lists_it(
-    run_caseflow: Caseflow, pool: asyncpg.Pool, tmp_path: Path,
+    cli: Cli, pool: asyncpg.Pool, tmp_path: Path,
 ) -> None:
     run = uuid.uuid4().hex[:8]
 
     async def org(*args: str) -> tuple[int, str, str]:
-        return await run_caseflow("org", *args)
+        return await cli("org", *args)
 
     # A member at a unit that does not exist: refused, and nothing of the file is kept.
     code, _, err = await org("load", str(organisation_file(tmp_path, run,
@@ -92,15 +74,15 @@ async def test_an_admin_loads_the_organisation_all_or_nothing_and_lists_it(
 
 
 async def test_each_user_reads_and_marks_only_their_own_messages(
-    run_caseflow: Caseflow, pool: asyncpg.Pool, tmp_path: Path,
+    cli: Cli, pool: asyncpg.Pool, tmp_path: Path,
 ) -> None:
     run = uuid.uuid4().hex[:8]
-    code, _, err = await run_caseflow("org", "load", str(organisation_file(tmp_path, run)))
+    code, _, err = await cli("org", "load", str(organisation_file(tmp_path, run)))
     assert code == 0, err
     supervisor, officer = f"supervisor-{run}", f"officer-{run}"
     tokens = {}
     for name in (supervisor, officer):
-        code, out, err = await run_caseflow("user", "token", name)
+        code, out, err = await cli("user", "token", name)
         assert code == 0, err
         tokens[name] = out.strip()
     alert, other = uuid.uuid4(), uuid.uuid4()
@@ -111,7 +93,7 @@ async def test_each_user_reads_and_marks_only_their_own_messages(
                                    f"Case D-{run} assigned to you", "Please take it.")
 
     async def inbox(who: str, *args: str) -> tuple[int, str, str]:
-        return await run_caseflow("inbox", *args, "--token", tokens[who])
+        return await cli("inbox", *args, "--token", tokens[who])
 
     code, out, err = await inbox(supervisor, "list")
     assert code == 0, err
@@ -134,5 +116,5 @@ async def test_each_user_reads_and_marks_only_their_own_messages(
     code, out, _ = await inbox(officer, "read", str(other))
     assert code == 0 and out.strip() == "marked read"
     assert await records.unread_count(pool, officer) == 0
-    code, _, err = await run_caseflow("inbox", "list", "--token", "not-a-token")
+    code, _, err = await cli("inbox", "list", "--token", "not-a-token")
     assert code == 1 and "unknown or revoked token" in err, err

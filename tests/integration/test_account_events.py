@@ -192,3 +192,48 @@ async def test_a_large_transaction_of_a_client_not_followed_refers_them_to_the_o
     assert state.account_events == {f"N-{newcomer}"}
     again = await stack.parts.account_events.apply(enumerate(rows, start=1))
     assert (again.referred, again.applied, again.already_applied) == (0, 0, 1)
+
+
+async def test_the_api_takes_a_batch_from_an_admin_and_reports_rows_by_position(
+    stack: ComplaintStack,
+) -> None:
+    import httpx
+
+    from caseflow.http.app import create_app
+    from caseflow.identity.users import add_user
+
+    [client] = await identified(stack)
+    tokens = {p.name: await add_user(stack.parts.pool, p, created_by="test") for p in (
+        Principal(name=f"it-{client}", role=Role.ADMIN),
+        Principal(name=f"rm-{client}", role=Role.CASE_OFFICER, outlet="outlet-9"))}
+    batch = [
+        {"event_id": f"A-{client}", "client_id": client, "event": "large_outflow",
+         "amount": "300000"},
+        {"event_id": f"B-{client}", "client_id": "K-nobody", "event": "account_closure",
+         "account": "ACC-9"},
+        {"event_id": f"C-{client}", "client_id": client, "event": "balance_change",
+         "direction": "sideways"},
+        {"event_id": f"D-{client}", "client_id": client, "event": "balance_change",
+         "direction": "down"},
+    ]
+    transport = httpx.ASGITransport(app=create_app(stack.parts))
+    async with httpx.AsyncClient(transport=transport, base_url="http://cf") as api:
+        before = (await stack.parts.clients.view(client, by=AUDITOR)).churn_risk
+        refused = await api.post("/account-events", json=batch,
+                                 headers={"Authorization": f"Bearer {tokens[f'rm-{client}']}"})
+        assert refused.status_code == 403
+        assert (await stack.parts.clients.view(client, by=AUDITOR)).state.account_events == set()
+        admin = {"Authorization": f"Bearer {tokens[f'it-{client}']}"}
+        answer = await api.post("/account-events", json=batch, headers=admin)
+        assert answer.status_code == 200, answer.text
+        report = answer.json()
+        assert (report["lines"], report["applied"], report["already_applied"]) == (4, 2, 0)
+        assert [(p["line"], p["rule"]) for p in report["problems"]] == [
+            (2, "unknown_client"), (3, "malformed")]
+        view = await stack.parts.clients.view(client, by=AUDITOR)
+        # The outflow and the fall below a threshold each add to the churn risk.
+        assert view.churn_risk == before + 30
+        assert view.state.account_events == {f"A-{client}", f"D-{client}"}
+        again = (await api.post("/account-events", json=batch, headers=admin)).json()
+        assert (again["applied"], again["already_applied"]) == (0, 2)
+        assert (await stack.parts.clients.view(client, by=AUDITOR)).churn_risk == before + 30

@@ -120,3 +120,26 @@ async def test_a_survey_falls_due_at_the_tiers_cadence_and_reaches_the_outlet_he
     with pytest.raises(AccessDeniedError):  # the summary is for outlet heads and supervisors
         await stack.parts.reports.surveys(OFFICER, today, today)
 
+    # The same summary over HTTP, for the outlet head only.
+    import httpx
+
+    from caseflow.http.app import create_app
+    from caseflow.identity.users import add_user
+
+    tokens = {p.name: await add_user(stack.parts.pool, p, created_by="test")
+              for p in (Principal(name=f"head-{client}", role=Role.OUTLET_HEAD,
+                                  outlet="outlet-9"),
+                        Principal(name=f"rm-{client}", role=Role.CASE_OFFICER,
+                                  outlet="outlet-9"))}
+    period = {"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat()}
+    transport = httpx.ASGITransport(app=create_app(stack.parts))
+    async with httpx.AsyncClient(transport=transport, base_url="http://cf") as api:
+        answer = await api.get("/reports/surveys", params=period,
+                               headers={"Authorization": f"Bearer {tokens[f'head-{client}']}"})
+        assert answer.status_code == 200, answer.text
+        assert [(low["client_id"], low["score"]) for low in answer.json()["low_scores"]
+                if low["client_id"] == client] == [(client, 2)]
+        officer = await api.get("/reports/surveys", params=period,
+                                headers={"Authorization": f"Bearer {tokens[f'rm-{client}']}"})
+        assert officer.status_code == 403
+

@@ -29,6 +29,7 @@ from caseflow.delivery.channels import (
     webhook_signature,
 )
 from caseflow.identity.organisation import StaffMember, Unit, UnitKind, put_staff, put_units
+from caseflow.metrics import REGISTRY
 from domain.access import Role
 from domain.complaint import commands as c
 from domain.notifications import ClientContact, Notification, NotifyItem
@@ -311,6 +312,8 @@ async def test_a_5xx_after_the_message_fails_it_and_a_4xx_is_retried_into_one_ma
     It asks to try later (451) twice: retried, and the mail arrives once."""
     smtp.mailbox.reject_content.add(org.email(org.officer))
     smtp.mailbox.defer[org.email(org.head)] = 2
+    before = {outcome: email_figure(outcome) for outcome in ("failed", "attempt_failed",
+                                                             "delivered")}
     async with complaint_stack(temporal_env, pool, deliver=True,
                                settings=settings(smtp)) as stack:
         rejected, deferred = staff_notice(org, org.officer), staff_notice(org, org.head)
@@ -334,6 +337,11 @@ async def test_a_5xx_after_the_message_fails_it_and_a_4xx_is_retried_into_one_ma
     rows = {r.channel: r for r in await records.deliveries_of(pool, deferred.notification_id)}
     assert rows["email"].state == "delivered" and rows["email"].attempts == 3
     assert smtp.mailbox.defer[org.email(org.head)] == 0
+    # /metrics counts it by channel and outcome: one failed for good, two attempts waited out,
+    # and at least the deferred one delivered (the supervisors' alert mail is delivered too).
+    assert email_figure("failed") - before["failed"] == 1
+    assert email_figure("attempt_failed") - before["attempt_failed"] == 2
+    assert email_figure("delivered") - before["delivered"] >= 1
 
 
 async def test_mail_goes_over_starttls_with_a_login_and_a_wrong_password_fails_alerting(
@@ -445,6 +453,11 @@ async def test_bad_addresses_and_a_broken_template_are_recorded_not_lost(
         == [unknown.notification_id]
     assert [m["To"] for m in smtp.mailbox.messages] == [org.email(org.supervisor)] * 2
     assert all("未送达" in m["Subject"] for m in smtp.mailbox.messages)
+
+
+def email_figure(outcome: str) -> float:
+    return REGISTRY.get_sample_value("caseflow_notifications_total",
+                                     {"channel": "email", "outcome": outcome}) or 0.0
 
 
 def staff_notice(org: Org, *to: str, kind: str = "escalation", unit: str | None = None

@@ -67,3 +67,12 @@ async def test_a_breach_raises_the_breach_counter(stack: ComplaintStack) -> None
         before, "caseflow_appends_total", outcome="written")
     assert value(after, "caseflow_http_requests_total", method="GET", route="/metrics",
                  status="200") >= 2
+    # Latencies: every answered request and every append is timed.
+    assert value(after, "caseflow_http_request_seconds_count", method="GET",
+                 route="/metrics") >= 2
+    assert value(after, "caseflow_append_seconds_count") - value(
+        before, "caseflow_append_seconds_count") >= value(
+        after, "caseflow_appends_total", outcome="written") - value(
+        before, "caseflow_appends_total", outcome="written")
+    assert value(after, "caseflow_append_seconds_sum") > value(before,
+                                                               "caseflow_append_seconds_sum")

@@ -10,12 +10,13 @@ API refused, so the rules spell their whitespace out and every dialect must give
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import jsonschema_rs
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from domain.messages import _NO_NUL, Text
+from domain.messages import _NO_NUL, Name, Text
 from domain.notifications import EMAIL_PATTERN, ClientContact
 
 SPACES = [chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()] + ["\ufeff"]
@@ -69,3 +70,17 @@ def test_the_whitespace_every_dialect_knows_is_refused_in_an_email(space: str) -
 def test_an_ordinary_email_is_accepted_by_both() -> None:
     address = "wang.li@bank.example.cn"
     assert pydantic_accepts_email(address) and ecma_accepts(EMAIL_PATTERN, address)
+
+
+@pytest.mark.parametrize(("kind", "limit"), [(Text, 4000), (Name, 200)], ids=["text", "name"])
+@pytest.mark.parametrize("space", [" ", "\f", "\u3000"], ids=["space", "form-feed", "ideographic"])
+def test_the_length_limit_holds_for_the_text_as_sent(kind: Any, limit: int, space: str) -> None:
+    """A contract run sent a summary one character over maxLength that began with a form feed;
+    stripped, it fitted, and the API took what its document says it refuses."""
+    schema = TypeAdapter(kind).json_schema()
+    at_limit, over = space + "投" * (limit - 1), space + "投" * limit
+    assert TypeAdapter(kind).validate_python(at_limit) == "投" * (limit - 1)
+    with pytest.raises(ValidationError, match="at most"):
+        TypeAdapter(kind).validate_python(over)
+    assert jsonschema_rs.validator_for(schema).is_valid(at_limit)
+    assert not jsonschema_rs.validator_for(schema).is_valid(over)
