@@ -23,7 +23,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 
 from caseflow.runtime.processes import free_port
 
@@ -145,18 +146,22 @@ def self_signed_tls(folder: Path) -> tuple[ssl.SSLContext, Path]:
 class WebhookReceiver:
     port: int
     received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    answers: list[int] = field(default_factory=list)
+    """The statuses to answer the next requests with, in order (then 200)."""
 
 
 @asynccontextmanager
 async def webhook_receiver() -> AsyncIterator[WebhookReceiver]:
-    """An HTTP server on a local port that answers 200 to every POST and keeps what came."""
+    """An HTTP server on a local port that keeps every POST and answers it 200 (or as
+    `answers` says)."""
     receiver = WebhookReceiver(port=free_port())
     app = FastAPI()
 
     @app.post("/hook")
-    async def hook(request: Request) -> dict[str, bool]:
+    async def hook(request: Request) -> Response:
         receiver.received.append((dict(request.headers), await request.body()))
-        return {"ok": True}
+        status = receiver.answers.pop(0) if receiver.answers else 200
+        return JSONResponse({"ok": status == 200}, status_code=status)
 
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=receiver.port,
                                            log_level="warning", lifespan="off"))

@@ -15,8 +15,10 @@ from typing import Any
 
 import asyncpg
 import pytest
+from pydantic import ValidationError
 from temporalio.testing import WorkflowEnvironment
 
+from caseflow.bootstrap import bootstrap
 from caseflow.config import Settings
 from caseflow.delivery import records
 from caseflow.delivery.channels import (
@@ -389,6 +391,84 @@ async def test_mail_goes_over_starttls_with_a_login_and_a_wrong_password_fails_a
     [mail] = secure.mailbox.to(org.email(org.officer))
     assert secure.mailbox.sessions == [(True, "caseflow")]
     assert mail["X-Caseflow-Delivery"].startswith(str(delivered_id))
+
+
+async def test_a_webhook_answering_503_is_retried_into_one_delivery_and_a_400_fails_it(
+    temporal_env: WorkflowEnvironment, pool: asyncpg.Pool, org: Org, smtp: SmtpServer,
+    webhook: WebhookReceiver,
+) -> None:
+    """Each attempt carries the same Idempotency-Key, so the bank's receiver takes the message
+    once however often it is sent."""
+    async with complaint_stack(temporal_env, pool, deliver=True,
+                               settings=settings(smtp, webhook)) as stack:
+        webhook.answers[:] = [503, 503]
+        busy = staff_notice(org, org.officer)
+        await stack.store.queue_notifications([busy])
+        await stack.parts.dispatcher.dispatch([busy])
+        waited = await result_of(stack, busy)
+        webhook.answers[:] = [400]
+        refused = staff_notice(org, org.officer)
+        await stack.store.queue_notifications([refused])
+        await stack.parts.dispatcher.dispatch([refused])
+        failed = await result_of(stack, refused)
+
+        async def alerted() -> bool:
+            return any(m.kind == "delivery_failed" and m.stream_id == refused.notification
+                       .stream_id for m in await records.inbox_of(pool, org.supervisor))
+
+        await until(alerted)
+
+    def posts(item: NotifyItem) -> list[str]:
+        """The keys of the POSTs of this notification (its failure alert has its own)."""
+        return [key for headers, _ in webhook.received
+                if (key := headers["idempotency-key"]).startswith(str(item.notification_id))]
+
+    assert not waited.failures
+    keys = posts(busy)
+    assert len(keys) == 3 and len(set(keys)) == 1  # two 503s, then taken: one key throughout
+    [hook] = [r for r in await records.deliveries_of(pool, busy.notification_id)
+              if r.channel == "webhook"]
+    assert hook.state == "delivered" and hook.attempts == 3
+    assert failed.failures == ["webhook (webhook): webhook answered 400"]
+    assert len(posts(refused)) == 1  # a 400 is not tried again
+    alerts = [json.loads(body) for _, body in webhook.received
+              if json.loads(body)["kind"] == "delivery_failed"]
+    assert [a["stream_id"] for a in alerts] == [refused.notification.stream_id]
+    [hook] = [r for r in await records.deliveries_of(pool, refused.notification_id)
+              if r.channel == "webhook"]
+    assert hook.state == "failed" and hook.attempts == 1
+
+
+async def test_the_banks_channel_policy_decides_which_kinds_go_where(
+    temporal_env: WorkflowEnvironment, pool: asyncpg.Pool, org: Org, smtp: SmtpServer,
+    webhook: WebhookReceiver, tmp_path: Path,
+) -> None:
+    """The bank's file: escalations by e-mail only and to the webhook, everything else to the
+    inbox only; a file naming a channel caseflow has not is refused at start."""
+    policy = tmp_path / "channels.json"
+    policy.write_text(json.dumps({"staff": {"*": ["inbox"], "escalation": ["email"]},
+                                  "webhook": ["escalation"]}), "utf-8")
+    async with complaint_stack(temporal_env, pool, deliver=True, settings=settings(
+            smtp, webhook, channel_policy=policy)) as stack:
+        escalation = staff_notice(org, org.officer)
+        warning = staff_notice(org, org.officer, kind="sla_warning")
+        for item in (escalation, warning):
+            await stack.store.queue_notifications([item])
+            await stack.parts.dispatcher.dispatch([item])
+            assert not (await result_of(stack, item)).failures
+    channels = {item.notification.kind: {r.channel for r in await records.deliveries_of(
+        pool, item.notification_id)} for item in (escalation, warning)}
+    assert channels == {"escalation": {"email", "webhook"}, "sla_warning": {"inbox"}}
+    assert [m["Subject"] for m in smtp.mailbox.to(org.email(org.officer))] == [
+        m["Subject"] for m in smtp.mailbox.messages]  # the escalation's one mail, no other
+    assert len(smtp.mailbox.messages) == 1
+    inbox = {m.notification_id for m in await records.inbox_of(pool, org.officer)}
+    assert warning.notification_id in inbox and escalation.notification_id not in inbox
+    assert [json.loads(body)["kind"] for _, body in webhook.received] == ["escalation"]
+
+    policy.write_text(json.dumps({"staff": {"*": ["pager"]}}), "utf-8")
+    with pytest.raises(ValidationError, match="pager"):
+        bootstrap(settings(smtp, channel_policy=policy), stack.parts.temporal, pool)
 
 
 async def test_a_unit_without_a_supervisor_falls_back_one_unit_up_and_says_so(
