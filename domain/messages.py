@@ -17,12 +17,12 @@ from pydantic import (
 from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+BLANK = r"\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+"""The characters stripping removes (Unicode White_Space), written out for a regex class: `\\s`
+means other sets in the OpenAPI document's regex dialect and in pydantic's."""
 # No NUL character: PostgreSQL's jsonb cannot store one, and a text that cannot be recorded must be
 # refused with the command, not fail the append afterwards.
-_BLANK = r"\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-"""The characters stripping removes (Unicode White_Space), written out: `\\s` means other sets
-in the OpenAPI document's regex dialect and in pydantic's."""
-_NO_NUL = rf"^[^\x00]*[^\x00{_BLANK}][^\x00]*$"
+_NO_NUL = rf"^[^\x00]*[^\x00{BLANK}][^\x00]*$"
 """(and not blank: surrounding spaces are stripped, and nothing may be left empty)"""
 
 

@@ -20,7 +20,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from domain.messages import IDENTIFIER_PATTERN
+from domain.messages import BLANK, IDENTIFIER_PATTERN
 
 
 class Channel(StrEnum):
@@ -31,8 +31,7 @@ class Channel(StrEnum):
 
 
 MOBILE_PATTERN = r"^\+?[0-9]{6,15}$"
-EMAIL_PATTERN = (r"^[^@\x00-\x20\x7f-\x9f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-                 r"{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$")
+EMAIL_PATTERN = rf"^[^@\x00-\x20\x7f-\x9f{BLANK}]{{1,64}}@[A-Za-z0-9.-]{{1,253}}\.[A-Za-z]{{2,63}}$"
 
 
 class ClientContact(BaseModel):
