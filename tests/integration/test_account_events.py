@@ -17,6 +17,7 @@ from caseflow.services.account_events import parse_lines
 from domain.access import Principal, Role
 from domain.client import commands as cc
 from domain.client.model import Assessment, Stage
+from tests.api_stack import api_stack
 from tests.complaint_stack import SHANGHAI, ComplaintStack
 
 
@@ -197,15 +198,7 @@ async def test_a_large_transaction_of_a_client_not_followed_refers_them_to_the_o
 async def test_the_api_takes_a_batch_from_an_admin_and_reports_rows_by_position(
     stack: ComplaintStack,
 ) -> None:
-    import httpx
-
-    from caseflow.http.app import create_app
-    from caseflow.identity.users import add_user
-
     [client] = await identified(stack)
-    tokens = {p.name: await add_user(stack.parts.pool, p, created_by="test") for p in (
-        Principal(name=f"it-{client}", role=Role.ADMIN),
-        Principal(name=f"rm-{client}", role=Role.CASE_OFFICER, outlet="outlet-9"))}
     batch = [
         {"event_id": f"A-{client}", "client_id": client, "event": "large_outflow",
          "amount": "300000"},
@@ -216,15 +209,12 @@ async def test_the_api_takes_a_batch_from_an_admin_and_reports_rows_by_position(
         {"event_id": f"D-{client}", "client_id": client, "event": "balance_change",
          "direction": "down"},
     ]
-    transport = httpx.ASGITransport(app=create_app(stack.parts))
-    async with httpx.AsyncClient(transport=transport, base_url="http://cf") as api:
+    async with api_stack(stack) as api:
         before = (await stack.parts.clients.view(client, by=AUDITOR)).churn_risk
-        refused = await api.post("/account-events", json=batch,
-                                 headers={"Authorization": f"Bearer {tokens[f'rm-{client}']}"})
+        refused = await api.http.post("/account-events", json=batch, headers=api.auth("officer"))
         assert refused.status_code == 403
         assert (await stack.parts.clients.view(client, by=AUDITOR)).state.account_events == set()
-        admin = {"Authorization": f"Bearer {tokens[f'it-{client}']}"}
-        answer = await api.post("/account-events", json=batch, headers=admin)
+        answer = await api.http.post("/account-events", json=batch, headers=api.auth("admin"))
         assert answer.status_code == 200, answer.text
         report = answer.json()
         assert (report["lines"], report["applied"], report["already_applied"]) == (4, 2, 0)
@@ -234,6 +224,7 @@ async def test_the_api_takes_a_batch_from_an_admin_and_reports_rows_by_position(
         # The outflow and the fall below a threshold each add to the churn risk.
         assert view.churn_risk == before + 30
         assert view.state.account_events == {f"A-{client}", f"D-{client}"}
-        again = (await api.post("/account-events", json=batch, headers=admin)).json()
+        again = (await api.http.post("/account-events", json=batch,
+                                     headers=api.auth("admin"))).json()
         assert (again["applied"], again["already_applied"]) == (0, 2)
         assert (await stack.parts.clients.view(client, by=AUDITOR)).churn_risk == before + 30

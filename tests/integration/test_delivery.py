@@ -10,6 +10,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -258,8 +259,7 @@ async def test_a_mail_server_down_is_waited_out_and_the_message_delivered_once(
     async with complaint_stack(temporal_env, pool, deliver=True,
                                settings=settings(smtp)) as stack:
         item = staff_notice(org, f"supervisor@{org.outlet}")
-        await stack.store.queue_notifications([item])
-        await stack.parts.dispatcher.dispatch([item])
+        await send(stack, item)
 
         async def failed_twice() -> bool:
             rows = await records.deliveries_of(pool, item.notification_id)
@@ -285,8 +285,7 @@ async def test_a_refused_address_ends_failed_and_alerts_a_supervisor(
     async with complaint_stack(temporal_env, pool, deliver=True,
                                settings=settings(smtp)) as stack:
         item = staff_notice(org, org.officer)
-        await stack.store.queue_notifications([item])
-        await stack.parts.dispatcher.dispatch([item])
+        await send(stack, item)
         report = await result_of(stack, item)
         [failure] = report.failures
         assert failure.startswith(f"{org.officer} (email): SMTP refused the recipient (550)")
@@ -296,11 +295,9 @@ async def test_a_refused_address_ends_failed_and_alerts_a_supervisor(
         assert org.email(org.officer) not in (rows["email"].last_error or "")
 
         async def alerted() -> bool:
-            inbox = await records.inbox_of(pool, org.supervisor)
             mailed = [m for m in smtp.mailbox.to(org.email(org.supervisor))
                       if "未送达" in m["Subject"]]
-            return bool(mailed) and any(m.kind == "delivery_failed" for m in inbox
-                                        if m.stream_id == item.notification.stream_id)
+            return bool(mailed) and await failure_alerted(pool, org.supervisor, item)
 
         await until(alerted)
     [mail] = [m for m in smtp.mailbox.to(org.email(org.supervisor)) if "未送达" in m["Subject"]]
@@ -320,15 +317,10 @@ async def test_a_5xx_after_the_message_fails_it_and_a_4xx_is_retried_into_one_ma
                                settings=settings(smtp)) as stack:
         rejected, deferred = staff_notice(org, org.officer), staff_notice(org, org.head)
         for item in (rejected, deferred):
-            await stack.store.queue_notifications([item])
-            await stack.parts.dispatcher.dispatch([item])
+            await send(stack, item)
         refused, waited = await result_of(stack, rejected), await result_of(stack, deferred)
 
-        async def alerted() -> bool:
-            return any(m.kind == "delivery_failed" and m.stream_id == rejected.notification
-                       .stream_id for m in await records.inbox_of(pool, org.supervisor))
-
-        await until(alerted)
+        await until(partial(failure_alerted, pool, org.supervisor, rejected))
     assert refused.failures == [f"{org.officer} (email): SMTP 554: 5.6.0 message content rejected"]
     rows = {r.channel: r for r in await records.deliveries_of(pool, rejected.notification_id)}
     assert rows["email"].state == "failed" and rows["email"].attempts == 1
@@ -360,16 +352,10 @@ async def test_mail_goes_over_starttls_with_a_login_and_a_wrong_password_fails_a
                     secure, smtp_starttls=True, smtp_ca_file=ca_file,
                     smtp_username="caseflow", smtp_password=password)) as stack:
                 item = staff_notice(org, org.officer)
-                await stack.store.queue_notifications([item])
-                await stack.parts.dispatcher.dispatch([item])
+                await send(stack, item)
                 report = await result_of(stack, item)
-
-                async def alerted(stream: str = item.notification.stream_id) -> bool:
-                    return any(m.kind == "delivery_failed" and m.stream_id == stream
-                               for m in await records.inbox_of(pool, org.supervisor))
-
                 if password == "wrong":
-                    await until(alerted)
+                    await until(partial(failure_alerted, pool, org.supervisor, item))
             rows = {r.channel: r for r in await records.deliveries_of(pool, item.notification_id)}
             if password == "wrong":
                 assert report.failures == [f"{org.officer} (email): SMTP 535: 5.7.8 "
@@ -403,20 +389,13 @@ async def test_a_webhook_answering_503_is_retried_into_one_delivery_and_a_400_fa
                                settings=settings(smtp, webhook)) as stack:
         webhook.answers[:] = [503, 503]
         busy = staff_notice(org, org.officer)
-        await stack.store.queue_notifications([busy])
-        await stack.parts.dispatcher.dispatch([busy])
+        await send(stack, busy)
         waited = await result_of(stack, busy)
         webhook.answers[:] = [400]
         refused = staff_notice(org, org.officer)
-        await stack.store.queue_notifications([refused])
-        await stack.parts.dispatcher.dispatch([refused])
+        await send(stack, refused)
         failed = await result_of(stack, refused)
-
-        async def alerted() -> bool:
-            return any(m.kind == "delivery_failed" and m.stream_id == refused.notification
-                       .stream_id for m in await records.inbox_of(pool, org.supervisor))
-
-        await until(alerted)
+        await until(partial(failure_alerted, pool, org.supervisor, refused))
 
     def posts(item: NotifyItem) -> list[str]:
         """The keys of the POSTs of this notification (its failure alert has its own)."""
@@ -453,8 +432,7 @@ async def test_the_banks_channel_policy_decides_which_kinds_go_where(
         escalation = staff_notice(org, org.officer)
         warning = staff_notice(org, org.officer, kind="sla_warning")
         for item in (escalation, warning):
-            await stack.store.queue_notifications([item])
-            await stack.parts.dispatcher.dispatch([item])
+            await send(stack, item)
             assert not (await result_of(stack, item)).failures
     channels = {item.notification.kind: {r.channel for r in await records.deliveries_of(
         pool, item.notification_id)} for item in (escalation, warning)}
@@ -477,8 +455,7 @@ async def test_a_unit_without_a_supervisor_falls_back_one_unit_up_and_says_so(
     async with complaint_stack(temporal_env, pool, deliver=True,
                                settings=settings(smtp)) as stack:
         item = staff_notice(org, f"supervisor@{org.bare_outlet}", unit=org.bare_outlet)
-        await stack.store.queue_notifications([item])
-        await stack.parts.dispatcher.dispatch([item])
+        await send(stack, item)
         report = await result_of(stack, item)
     assert not report.failures
     assert len(smtp.mailbox.to(org.email(org.sub_supervisor))) == 1
@@ -502,8 +479,7 @@ async def test_bad_addresses_and_a_broken_template_are_recorded_not_lost(
                                "treasurer@" + org.outlet, f"nomail-{org.outlet}")
         broken = staff_notice(org, org.officer, kind="sla_warning")
         for item in (unknown, broken):
-            await stack.store.queue_notifications([item])
-            await stack.parts.dispatcher.dispatch([item])
+            await send(stack, item)
         first, second = await result_of(stack, unknown), await result_of(stack, broken)
         # The supervisors hear of each notification that failed, once, by inbox and e-mail.
         failed_streams = sorted([unknown.notification.stream_id, broken.notification.stream_id])
@@ -548,6 +524,18 @@ def staff_notice(org: Org, *to: str, kind: str = "escalation", unit: str | None 
     return NotifyItem(notification_id=uuid.uuid4(), notification=Notification(
         kind=kind, stream_id=f"complaint-X-{uuid.uuid4().hex[:6]}", recipients=to,
         facts=facts, unit=unit or org.outlet))
+
+
+async def send(stack: ComplaintStack, item: NotifyItem) -> None:
+    """As a step's append does: the notification stored, then handed to delivery."""
+    await stack.store.queue_notifications([item])
+    await stack.parts.dispatcher.dispatch([item])
+
+
+async def failure_alerted(pool: asyncpg.Pool, supervisor: str, item: NotifyItem) -> bool:
+    """The supervisor has the `delivery_failed` alert about the notification's stream."""
+    return any(m.kind == "delivery_failed" and m.stream_id == item.notification.stream_id
+               for m in await records.inbox_of(pool, supervisor))
 
 
 async def result_of(stack: ComplaintStack, item: NotifyItem) -> DeliveryReport:
